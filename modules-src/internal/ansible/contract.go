@@ -1,0 +1,118 @@
+// Package ansible is the module runtime: it reads a task's arguments, validates
+// them with AnsibleModule's semantics and wording, runs a module and prints
+// exactly one JSON result with every no_log value masked. Nothing in it knows
+// about Kong or MapR.
+//
+// This file is the contract the module packages are written against. The
+// implementation lives in the other files of this package.
+package ansible
+
+import "context"
+
+// Type is an argument_spec type name, spelled as AnsibleModule spells it.
+type Type string
+
+// The option types AnsibleModule knows (module_utils/common/validation.py).
+const (
+	Str     Type = "str"
+	Bool    Type = "bool"
+	Int     Type = "int"
+	Float   Type = "float"
+	List    Type = "list"
+	Dict    Type = "dict"
+	Path    Type = "path"
+	Raw     Type = "raw"
+	JSONArg Type = "jsonarg"
+)
+
+// Option is one entry of an argument spec. It is also the source of the
+// option's documentation: the doc stubs under plugins/ are generated from it.
+type Option struct {
+	Type     Type // defaults to Str when empty, as in AnsibleModule
+	Elements Type // element type for List options
+	Required bool
+	Default  any
+	Choices  []any
+	Aliases  []string
+	NoLog    bool
+	// EnvFallback names environment variables read, in order, when the
+	// option is not given (AnsibleModule's fallback=(env_fallback, [...])).
+	EnvFallback []string
+	// Suboptions turns a Dict (or List of Dict) option into a nested spec.
+	Suboptions *Spec
+
+	// Documentation only.
+	Description  []string
+	VersionAdded string
+}
+
+// RequiredIf is one required_if rule: when Key equals Value, Requires must be
+// set (all of them, or any of them when AnyOf is true).
+type RequiredIf struct {
+	Key      string
+	Value    any
+	Requires []string
+	AnyOf    bool
+}
+
+// Spec is an argument spec with its cross-option rules.
+type Spec struct {
+	Options           map[string]*Option
+	MutuallyExclusive [][]string
+	RequiredTogether  [][]string
+	RequiredOneOf     [][]string
+	RequiredIf        []RequiredIf
+	RequiredBy        map[string][]string
+}
+
+// Support is the value of a documented attribute (check_mode, diff_mode).
+type Support string
+
+const (
+	Full    Support = "full"
+	Partial Support = "partial"
+	None    Support = "none"
+)
+
+// Fragment is a set of options shared by several modules (e.g. the Kong
+// connection options). Its options are merged into each module's spec for
+// validation, and it is rendered once as plugins/doc_fragments/<Name>.py.
+type Fragment struct {
+	Name        string // doc fragment file name without .py, e.g. "kong"
+	Description []string
+	Spec        Spec
+}
+
+// RunFunc is a module's whole behaviour. It returns the result keys to add
+// (changed, diff, the entity, ...) or an error; an error becomes
+// failed: true with msg set to the error's text (see Failure for extra keys).
+type RunFunc func(ctx context.Context, m *Module) (Result, error)
+
+// Definition is one module: its interface (spec + docs) and its behaviour.
+type Definition struct {
+	Name             string // short name, e.g. "kong_service"
+	ShortDescription string
+	Description      []string
+	Notes            []string
+	Spec             Spec
+	Fragments        []*Fragment
+	CheckMode        Support
+	DiffMode         Support
+	Examples         string // YAML text of EXAMPLES
+	Returns          string // YAML text of RETURN
+	Run              RunFunc
+}
+
+// Result holds the keys a module returns. "changed", "diff", "warnings" and
+// "invocation" are managed by the runtime; modules set "changed" and "diff"
+// themselves and may add any other key.
+type Result map[string]any
+
+// Failure is an error carrying extra result keys, e.g. Kong's status and
+// fields. Error() returns Msg.
+type Failure struct {
+	Msg    string
+	Fields map[string]any
+}
+
+func (f *Failure) Error() string { return f.Msg }
