@@ -40,6 +40,9 @@ type Option struct {
 	EnvFallback []string
 	// Suboptions turns a Dict (or List of Dict) option into a nested spec.
 	Suboptions *Spec
+	// ApplyDefaults validates an omitted Dict option as {} so its
+	// suboptions' defaults apply (AnsibleModule's apply_defaults).
+	ApplyDefaults bool
 
 	// Documentation only.
 	Description  []string

@@ -15,6 +15,9 @@ type Module struct {
 	Verbosity int
 	// AnsibleVersion is _ansible_version, empty outside Ansible.
 	AnsibleVersion string
+	// NoLog is the task's no_log (_ansible_no_log): Ansible hides the
+	// result itself, modules only need it to avoid logging elsewhere.
+	NoLog bool
 
 	warnings     []string
 	deprecations []map[string]any

@@ -1,0 +1,11 @@
+// Package all lists every module of the collection. The binary dispatches
+// over this list and `make docs` generates the plugin stubs from it, so a
+// module exists once it has a line here.
+package all
+
+import "platform.ops/modules-src/internal/ansible"
+
+// Definitions returns every module, one line each.
+func Definitions() []*ansible.Definition {
+	return []*ansible.Definition{}
+}
