@@ -1,0 +1,261 @@
+package kong
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	gokong "github.com/kong/go-kong/kong"
+
+	"platform.ops/modules-src/internal/ansible"
+)
+
+// Config is the connection options after validation (see Fragment).
+type Config struct {
+	AdminURL      string
+	AdminToken    string
+	Headers       map[string]string
+	Username      string
+	Password      string
+	CAPath        string
+	ClientCert    string
+	ClientKey     string
+	ValidateCerts bool
+	ServerName    string
+	Workspace     string
+	Timeout       time.Duration
+	Retries       int
+}
+
+// ConfigFromParams reads the connection options from a module's validated
+// parameters and registers every secret among them (header values that look
+// like credentials) with the module so they are masked in its output.
+func ConfigFromParams(m *ansible.Module) (Config, error) {
+	p := m.Params
+	cfg := Config{
+		AdminURL:      p.String("admin_url"),
+		AdminToken:    p.String("admin_token"),
+		Username:      p.String("url_username"),
+		Password:      p.String("url_password"),
+		CAPath:        p.String("ca_path"),
+		ClientCert:    p.String("client_cert"),
+		ClientKey:     p.String("client_key"),
+		ValidateCerts: !p.Given("validate_certs") || p.Bool("validate_certs"),
+		ServerName:    p.String("tls_server_name"),
+		Workspace:     p.String("workspace"),
+		Timeout:       time.Duration(p.Int("timeout")) * time.Second,
+		Retries:       p.Int("retries"),
+	}
+	if cfg.AdminURL == "" {
+		cfg.AdminURL = "http://localhost:8001"
+	}
+	if !p.Given("timeout") {
+		cfg.Timeout = 30 * time.Second
+	}
+	if !p.Given("retries") {
+		cfg.Retries = 3
+	}
+	if cfg.Timeout <= 0 {
+		return cfg, fmt.Errorf("timeout must be a positive number of seconds, got %d", p.Int("timeout"))
+	}
+	if cfg.Retries < 0 {
+		return cfg, fmt.Errorf("retries must be 0 or more, got %d", cfg.Retries)
+	}
+	if h := p.Dict("headers"); len(h) > 0 {
+		cfg.Headers = make(map[string]string, len(h))
+		for k, v := range h {
+			s, ok := v.(string)
+			if !ok {
+				s = fmt.Sprint(v)
+			}
+			cfg.Headers[k] = s
+			if HeaderLooksSecret(k) {
+				m.AddSecret(s)
+			}
+		}
+	}
+	return cfg, nil
+}
+
+var secretHeaderName = regexp.MustCompile(`(?i)token|auth|key|secret|password|cookie|session`)
+
+// HeaderLooksSecret reports whether a header's value must be treated as a
+// credential (Authorization, X-API-Key, Kong-Admin-Token, Cookie, ...).
+func HeaderLooksSecret(name string) bool { return secretHeaderName.MatchString(name) }
+
+// Conn is a connection to one Kong Admin API: a go-kong client plus what the
+// engine learns about the node while a task runs (version, schemas). One Conn
+// serves one task; it is not meant to be shared between goroutines while its
+// caches fill.
+type Conn struct {
+	// Kong is the go-kong client. Every request it sends goes through the
+	// retrying Doer; an HTTP error comes back as a *gokong.APIError whose
+	// Raw() holds Kong's error body (go-kong alone drops it).
+	Kong *gokong.Client
+	cfg  Config
+	http *http.Client
+
+	infoOnce sync.Once
+	info     *Info
+	infoErr  error
+
+	schemaMu sync.Mutex
+	schemas  map[string]Schema
+}
+
+// Connect builds a Conn from a module's parameters.
+func Connect(m *ansible.Module) (*Conn, error) {
+	cfg, err := ConfigFromParams(m)
+	if err != nil {
+		return nil, err
+	}
+	return NewConn(cfg)
+}
+
+// NewConn builds a Conn from a Config. It does not contact Kong.
+func NewConn(cfg Config) (*Conn, error) {
+	base, err := url.Parse(cfg.AdminURL)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("admin_url must be an http:// or https:// URL such as http://localhost:8001, got %q", cfg.AdminURL)
+	}
+	tlsConf, err := tlsConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	transport := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         (&net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout: cfg.Timeout,
+		TLSClientConfig:     tlsConf,
+		MaxIdleConnsPerHost: 4,
+	}
+	httpClient := &http.Client{
+		Timeout:   cfg.Timeout,
+		Transport: &headerTransport{next: transport, headers: requestHeaders(cfg), username: cfg.Username, password: cfg.Password},
+	}
+	rootURL := strings.TrimRight(base.String(), "/")
+	client, err := gokong.NewClient(&rootURL, httpClient)
+	if err != nil {
+		return nil, fmt.Errorf("admin_url %q: %w", cfg.AdminURL, err)
+	}
+	client.UserAgent = "platform.ops"
+	if cfg.Workspace != "" {
+		client.SetWorkspace(cfg.Workspace)
+	}
+	client.SetDoer(retryingDoer(retryPolicy{retries: cfg.Retries}))
+	return &Conn{Kong: client, cfg: cfg, http: httpClient, schemas: map[string]Schema{}}, nil
+}
+
+// Config returns the options the Conn was built from.
+func (c *Conn) Config() Config { return c.cfg }
+
+func requestHeaders(cfg Config) http.Header {
+	h := http.Header{}
+	for k, v := range cfg.Headers {
+		h.Set(k, v)
+	}
+	if cfg.AdminToken != "" {
+		h.Set("Kong-Admin-Token", cfg.AdminToken)
+	}
+	return h
+}
+
+func tlsConfig(cfg Config) (*tls.Config, error) {
+	conf := &tls.Config{
+		MinVersion:         tls.VersionTLS12,
+		ServerName:         cfg.ServerName,
+		InsecureSkipVerify: !cfg.ValidateCerts, //nolint:gosec // the user asked for it with validate_certs: false
+	}
+	if cfg.CAPath != "" {
+		pool, err := loadCAs(cfg.CAPath)
+		if err != nil {
+			return nil, err
+		}
+		conf.RootCAs = pool
+	}
+	if cfg.ClientCert != "" {
+		key := cfg.ClientKey
+		if key == "" {
+			key = cfg.ClientCert // a combined PEM holds both
+		}
+		pair, err := tls.LoadX509KeyPair(cfg.ClientCert, key)
+		if err != nil {
+			return nil, fmt.Errorf("client_cert/client_key: cannot load the key pair: %w", err)
+		}
+		conf.Certificates = []tls.Certificate{pair}
+	} else if cfg.ClientKey != "" {
+		return nil, errors.New("client_key is set but client_cert is not: both are needed for mutual TLS")
+	}
+	return conf, nil
+}
+
+func loadCAs(path string) (*x509.CertPool, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("ca_path: %w", err)
+	}
+	files := []string{path}
+	if st.IsDir() {
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return nil, fmt.Errorf("ca_path: %w", err)
+		}
+		files = files[:0]
+		for _, e := range entries {
+			if !e.IsDir() {
+				files = append(files, filepath.Join(path, e.Name()))
+			}
+		}
+	}
+	pool := x509.NewCertPool()
+	found := false
+	for _, f := range files {
+		pem, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("ca_path: %w", err)
+		}
+		if pool.AppendCertsFromPEM(pem) {
+			found = true
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("ca_path: no PEM certificate found in %s", path)
+	}
+	return pool, nil
+}
+
+// headerTransport adds the credentials and extra headers to every request,
+// including the ones go-kong sends with DoRAW (which bypasses the Doer).
+type headerTransport struct {
+	next     http.RoundTripper
+	headers  http.Header
+	username string
+	password string
+}
+
+func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if len(t.headers) == 0 && t.username == "" {
+		return t.next.RoundTrip(req)
+	}
+	req = req.Clone(req.Context()) // a RoundTripper must not modify its request
+	for k, vs := range t.headers {
+		req.Header[k] = vs
+	}
+	if t.username != "" {
+		req.SetBasicAuth(t.username, t.password)
+	}
+	return t.next.RoundTrip(req)
+}
+
+// Close releases the idle connections of the Conn's HTTP client.
+func (c *Conn) Close() { c.http.CloseIdleConnections() }

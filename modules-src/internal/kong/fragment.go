@@ -1,0 +1,105 @@
+// Package kong is what every Kong module shares: the connection options
+// (one doc fragment), a go-kong client built from them with retries and
+// Kong's error bodies kept, version detection, and the reconcile engine that
+// turns "what the user set" and "what Kong holds" into a plan, a diff and the
+// requests that apply it. Entity specifics live in one file per entity
+// (service.go, ...); everything else is generic.
+package kong
+
+import "platform.ops/modules-src/internal/ansible"
+
+// Fragment is the set of connection options shared by every Kong module. It
+// is merged into each module's spec and documented once as
+// plugins/doc_fragments/kong.py.
+var Fragment = &ansible.Fragment{
+	Name: "kong",
+	Description: []string{
+		"Options to reach the Kong Admin API, shared by all platform.ops Kong modules.",
+		"Set them once for a play with C(module_defaults: {group/platform.ops.kong: {...}}).",
+	},
+	Spec: ansible.Spec{
+		Options: map[string]*ansible.Option{
+			"admin_url": {
+				Type:        ansible.Str,
+				Default:     "http://localhost:8001",
+				EnvFallback: []string{"KONG_ADMIN_URL"},
+				Description: []string{
+					"Base URL of the Kong Admin API, for example C(https://kong-admin.example.com:8444).",
+					"If not set, the environment variable E(KONG_ADMIN_URL) is used, then C(http://localhost:8001).",
+				},
+			},
+			"admin_token": {
+				Type:        ansible.Str,
+				NoLog:       true,
+				EnvFallback: []string{"KONG_ADMIN_TOKEN"},
+				Description: []string{
+					"RBAC token sent in the C(Kong-Admin-Token) header (Kong Enterprise RBAC, or a gateway in front of the Admin API).",
+					"If not set, the environment variable E(KONG_ADMIN_TOKEN) is used.",
+				},
+			},
+			"headers": {
+				Type: ansible.Dict,
+				Description: []string{
+					"Extra HTTP headers sent with every Admin API request.",
+					"Values of headers whose name looks secret (contains C(token), C(auth), C(key), C(secret), C(password) or C(cookie)) are masked in the task output.",
+				},
+			},
+			"url_username": {
+				Type:        ansible.Str,
+				Description: []string{"User name for HTTP basic authentication to the Admin API."},
+			},
+			"url_password": {
+				Type:        ansible.Str,
+				NoLog:       true,
+				Description: []string{"Password for HTTP basic authentication to the Admin API."},
+			},
+			"ca_path": {
+				Type: ansible.Path,
+				Description: []string{
+					"PEM file (or directory of PEM files) with the CA certificates that sign the Admin API's certificate.",
+					"Used instead of the system trust store.",
+				},
+			},
+			"client_cert": {
+				Type: ansible.Path,
+				Description: []string{
+					"PEM client certificate for mutual TLS to the Admin API.",
+					"May also contain the private key, in which case O(client_key) is not needed.",
+				},
+			},
+			"client_key": {
+				Type:        ansible.Path,
+				Description: []string{"PEM private key of O(client_cert)."},
+			},
+			"validate_certs": {
+				Type:        ansible.Bool,
+				Default:     true,
+				Description: []string{"Verify the Admin API's TLS certificate. Set to V(false) only for throwaway test setups."},
+			},
+			"tls_server_name": {
+				Type:        ansible.Str,
+				Description: []string{"Server name (SNI) expected in the Admin API's certificate, when it differs from the host of O(admin_url)."},
+			},
+			"workspace": {
+				Type: ansible.Str,
+				Description: []string{
+					"Kong Enterprise workspace the entities live in. Requests go to C(<admin_url>/<workspace>/...).",
+					"Leave unset for Kong OSS and the default workspace.",
+				},
+			},
+			"timeout": {
+				Type:        ansible.Int,
+				Default:     30,
+				Description: []string{"Timeout in seconds of each Admin API request (connect, TLS handshake, response)."},
+			},
+			"retries": {
+				Type:    ansible.Int,
+				Default: 3,
+				Description: []string{
+					"How many times an idempotent request (GET, PUT, DELETE) is retried after a connection error, an HTTP 5xx or an HTTP 429.",
+					"Retries back off exponentially and honour the C(Retry-After) header of a 429. POST and PATCH are never retried.",
+				},
+			},
+		},
+	},
+}

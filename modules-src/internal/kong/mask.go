@@ -1,0 +1,66 @@
+package kong
+
+import "regexp"
+
+// Masked replaces secret values in diffs and returned entities.
+const Masked = "********"
+
+var secretKey = regexp.MustCompile(`(?i)(password|passwd|secret|private)|(^|_)(key|token|apikey|api_key)$`)
+
+// KeyLooksSecret reports whether a field name suggests a credential
+// (password, client_secret, key, access_token, ...).
+func KeyLooksSecret(name string) bool { return secretKey.MatchString(name) }
+
+// Mask returns a copy of v with every secret string replaced by Masked: the
+// fields the shape marks Secret and the fields whose name looks secret.
+// Numbers and booleans are never secret, so "hide_credentials: true" stays
+// readable.
+func Mask(v any, shape *Shape) any {
+	return mask(v, shape, false)
+}
+
+// MaskObject is Mask for an object.
+func MaskObject(o Object, shape *Shape) Object {
+	if o == nil {
+		return nil
+	}
+	m, _ := Mask(o, shape).(map[string]any)
+	return m
+}
+
+func mask(v any, shape *Shape, secret bool) any {
+	if shape != nil && shape.Secret {
+		secret = true
+	}
+	switch t := v.(type) {
+	case string:
+		if secret {
+			return Masked
+		}
+		return t
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			var sub *Shape
+			if shape != nil && shape.Type == Map {
+				sub = shape.Values
+			} else {
+				sub = shape.Field(k)
+			}
+			out[k] = mask(e, sub, secret || KeyLooksSecret(k))
+		}
+		return out
+	case []any:
+		var elem *Shape
+		if shape != nil {
+			elem = shape.Elements
+		}
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = mask(e, elem, secret)
+		}
+		return out
+	default:
+		return v
+	}
+}

@@ -1,0 +1,291 @@
+package kong
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/http"
+)
+
+// Kind describes one Kong entity type to the engine. Entity files (service.go,
+// ...) each declare one.
+type Kind struct {
+	Name       string // singular, for messages and result keys: "service"
+	Collection string // URL segment and schema name: "services"
+	// KeyField is the entity's endpoint key ("name" for services and routes,
+	// "username" for consumers, "instance_name" for plugins on 3.2+); it is
+	// also never reset by strict mode.
+	KeyField string
+	// Shape says how fields compare. Fields it does not list compare
+	// generically (see Shape); it may be nil.
+	Shape *Shape
+}
+
+// Selector names the entity a task is about: by id, by endpoint key, or both
+// (then the id wins and a different key value is a rename).
+type Selector struct {
+	ID  string
+	Key string
+}
+
+// Ref is the path segment that addresses the entity.
+func (s Selector) Ref() string {
+	if s.ID != "" {
+		return s.ID
+	}
+	return s.Key
+}
+
+// Describe names the entity in messages: `service "example"`.
+func (k *Kind) Describe(sel Selector) string {
+	if sel.Key != "" {
+		return fmt.Sprintf("%s %q", k.Name, sel.Key)
+	}
+	if sel.ID != "" {
+		return fmt.Sprintf("%s with id %s", k.Name, sel.ID)
+	}
+	return k.Name
+}
+
+// Request is one reconcile: make the entity exist with Desired (Ensure) or
+// not exist (Remove).
+type Request struct {
+	Kind   *Kind
+	Select Selector
+	// Desired holds only the fields the user set, in Kong's JSON shape
+	// (foreign keys as {"id": ...}). A nil value means "must be null".
+	Desired Object
+	// Strict also resets every field the user left out to its schema
+	// default (read from GET /schemas/{collection}).
+	Strict    bool
+	CheckMode bool
+	// Find reads the current entity (nil when absent). The default is
+	// GET /{collection}/{id or key}; plugins, found by name and scope, set
+	// their own.
+	Find func(ctx context.Context) (Object, error)
+}
+
+// Outcome is what a reconcile did (or, in check mode, would do).
+type Outcome struct {
+	Op      Op
+	Changed bool
+	// Entity is what Kong holds after the task (predicted in check mode;
+	// nil after a delete), secrets masked.
+	Entity Object
+	// Diff is Ansible's {"before": ..., "after": ...} over the managed
+	// fields, secrets masked.
+	Diff map[string]any
+	// Changes are the dotted paths of the fields that changed.
+	Changes []string
+	// Plan is the unmasked plan, for modules that need more.
+	Plan *Plan
+}
+
+func (r *Request) find(ctx context.Context, c *Conn) (Object, error) {
+	if r.Find != nil {
+		return r.Find(ctx)
+	}
+	if r.Select.Ref() == "" {
+		return nil, fmt.Errorf("%s: neither an id nor a %s to look it up by", r.Kind.Name, r.Kind.KeyField)
+	}
+	obj, err := c.Get(ctx, PathFor(r.Kind.Collection, r.Select.Ref()))
+	if err != nil {
+		return nil, ErrorFromKong(err, "reading "+r.Kind.Describe(r.Select))
+	}
+	return obj, nil
+}
+
+// Ensure makes the entity exist with the desired fields. It reads the
+// entity, plans, and then either validates the would-be entity with
+// POST /schemas/{collection}/validate (check mode) or applies the plan:
+// create with PUT /{collection}/{id or key} (idempotent, so a retried or
+// concurrent create cannot make a duplicate) or POST when there is no key,
+// update with a PATCH of the changed fields only. A 409 on create means
+// someone else created it meanwhile: the entity is read again and compared.
+func (c *Conn) Ensure(ctx context.Context, r *Request) (*Outcome, error) {
+	current, err := r.find(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	desired, err := c.desiredFor(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	plan := PlanPresent(desired, current, r.Kind.Shape)
+	entity := plan.After
+	if plan.Op != OpNone {
+		if r.CheckMode {
+			if err := c.Validate(ctx, r.Kind, c.wouldBe(r, plan), r.Kind.Describe(r.Select)); err != nil {
+				return nil, err
+			}
+		} else {
+			entity, plan, err = c.apply(ctx, r, plan)
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	out := &Outcome{
+		Op:      plan.Op,
+		Changed: plan.Op != OpNone,
+		Entity:  MaskObject(entity, r.Kind.Shape),
+		Changes: plan.ChangedFields(),
+		Plan:    plan,
+	}
+	before := Object{}
+	if plan.Current != nil {
+		before = Project(plan.Current, plan.Desired, r.Kind.Shape)
+	}
+	out.Diff = map[string]any{
+		"before": MaskObject(before, r.Kind.Shape),
+		"after":  MaskObject(Project(entity, plan.Desired, r.Kind.Shape), r.Kind.Shape),
+	}
+	return out, nil
+}
+
+// desiredFor adds, in strict mode, the schema default of every field the
+// user left out (except the endpoint key: strict never renames).
+func (c *Conn) desiredFor(ctx context.Context, r *Request) (Object, error) {
+	desired := Normalize(r.Desired)
+	if !r.Strict {
+		return desired, nil
+	}
+	schema, err := c.Schema(ctx, r.Kind.Collection)
+	if err != nil {
+		return nil, err
+	}
+	full := SchemaDefaults(schema)
+	if r.Kind.KeyField != "" {
+		delete(full, r.Kind.KeyField)
+	}
+	return overlay(Normalize(full), desired), nil
+}
+
+// overlay puts the user's values over the defaults, recursing into objects
+// so a user's partial record keeps the defaults of its other keys.
+func overlay(base, top Object) Object {
+	out := DeepCopy(base)
+	for k, tv := range top {
+		if tm, ok := tv.(map[string]any); ok {
+			if bm, ok := out[k].(map[string]any); ok {
+				out[k] = overlay(bm, tm)
+				continue
+			}
+		}
+		out[k] = tv
+	}
+	return out
+}
+
+// wouldBe is the entity check mode validates: the create body, or the
+// current entity with the patch merged in, without the fields Kong fills.
+func (c *Conn) wouldBe(r *Request, plan *Plan) Object {
+	var e Object
+	if plan.Op == OpCreate {
+		e = maps.Clone(plan.Body)
+		if r.Kind.KeyField != "" && r.Select.Key != "" && e[r.Kind.KeyField] == nil {
+			e[r.Kind.KeyField] = r.Select.Key
+		}
+	} else {
+		e = maps.Clone(plan.After)
+	}
+	for f := range autoFields {
+		delete(e, f)
+	}
+	return e
+}
+
+// Validate asks Kong whether it would accept the entity
+// (POST /schemas/{collection}/validate). A rejection fails with Kong's
+// message and fields, like the real write would.
+func (c *Conn) Validate(ctx context.Context, k *Kind, entity Object, what string) error {
+	_, err := c.Send(ctx, http.MethodPost, PathFor("schemas", k.Collection, "validate"), entity)
+	if err != nil {
+		return ErrorFromKong(err, "validating "+what+" (check mode)")
+	}
+	return nil
+}
+
+func (c *Conn) apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan, error) {
+	what := r.Kind.Describe(r.Select)
+	switch plan.Op {
+	case OpCreate:
+		method, path := http.MethodPost, PathFor(r.Kind.Collection)
+		if ref := r.Select.Ref(); ref != "" {
+			method, path = http.MethodPut, PathFor(r.Kind.Collection, ref)
+		}
+		created, err := c.Send(ctx, method, path, plan.Body)
+		if IsConflict(err) {
+			// Created by someone else between our read and our write:
+			// compare with what is there now and update if needed.
+			current, ferr := r.find(ctx, c)
+			if ferr != nil || current == nil {
+				return nil, nil, ErrorFromKong(err, "creating "+what)
+			}
+			replan := PlanPresent(plan.Desired, current, r.Kind.Shape)
+			if replan.Op == OpNone {
+				return current, replan, nil
+			}
+			return c.apply(ctx, r, replan)
+		}
+		if err != nil {
+			return nil, nil, ErrorFromKong(err, "creating "+what)
+		}
+		return created, plan, nil
+	case OpUpdate:
+		id, _ := plan.Current["id"].(string)
+		updated, err := c.Send(ctx, http.MethodPatch, PathFor(r.Kind.Collection, id), plan.Body)
+		if err != nil {
+			return nil, nil, ErrorFromKong(err, fmt.Sprintf("updating %s (%s)", what, joinFields(plan.ChangedFields())))
+		}
+		return updated, plan, nil
+	}
+	return plan.After, plan, nil
+}
+
+// Remove makes the entity absent. Deleting is idempotent: an entity that is
+// already gone is "ok". The delete goes to the entity's id, so a name that
+// was reused meanwhile is never hit.
+func (c *Conn) Remove(ctx context.Context, r *Request) (*Outcome, error) {
+	current, err := r.find(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	plan := PlanAbsent(current)
+	out := &Outcome{Op: plan.Op, Changed: plan.Op == OpDelete, Plan: plan, Diff: map[string]any{"before": Object{}, "after": Object{}}}
+	if plan.Op == OpNone {
+		return out, nil
+	}
+	before := maps.Clone(current)
+	for f := range autoFields {
+		delete(before, f)
+	}
+	out.Diff["before"] = MaskObject(before, r.Kind.Shape)
+	if !r.CheckMode {
+		if err := c.DeleteByID(ctx, r.Kind, current); err != nil {
+			return nil, ErrorFromKong(err, "deleting "+r.Kind.Describe(r.Select))
+		}
+	}
+	return out, nil
+}
+
+// DeleteByID deletes one entity as read from Kong.
+func (c *Conn) DeleteByID(ctx context.Context, k *Kind, entity Object) error {
+	id, _ := entity["id"].(string)
+	if id == "" {
+		return fmt.Errorf("%s has no id", k.Name)
+	}
+	_, err := c.Send(ctx, http.MethodDelete, PathFor(k.Collection, id), nil)
+	return err
+}
+
+func joinFields(fields []string) string {
+	if len(fields) == 0 {
+		return ""
+	}
+	s := fields[0]
+	for _, f := range fields[1:] {
+		s += ", " + f
+	}
+	return s
+}

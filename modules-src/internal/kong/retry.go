@@ -1,0 +1,174 @@
+package kong
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	gokong "github.com/kong/go-kong/kong"
+)
+
+// retryPolicy decides which requests are sent again and how long to wait.
+// Only idempotent methods are retried: a POST or PATCH that timed out may
+// have been applied, and sending it again could create a duplicate or apply
+// a change twice.
+type retryPolicy struct {
+	retries  int
+	base     time.Duration // first wait; doubles each attempt
+	max      time.Duration // cap of one wait, also for Retry-After
+	sleep    func(ctx context.Context, d time.Duration) error
+	attempts func(method, path string, attempt int) // test hook, may be nil
+}
+
+const (
+	defaultBackoffBase = 200 * time.Millisecond
+	defaultBackoffMax  = 10 * time.Second
+	maxErrorBody       = 1 << 20
+)
+
+func isIdempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+func retryableStatus(code int) bool {
+	return code == http.StatusTooManyRequests || code >= 500
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// wait is the pause before attempt+1: the server's Retry-After when it gave
+// one, else exponential backoff; never more than p.max.
+func (p retryPolicy) wait(attempt int, retryAfter time.Duration) time.Duration {
+	d := retryAfter
+	if d <= 0 {
+		d = p.base << attempt
+	}
+	if d > p.max || d <= 0 {
+		d = p.max
+	}
+	return d
+}
+
+// retryingDoer is the go-kong Doer of every Conn. It sends the request,
+// retries what may be retried, and turns every HTTP error into a
+// *gokong.APIError that keeps Kong's raw body (for the "fields" of a schema
+// violation) and, for a 429, the Retry-After in its details.
+func retryingDoer(p retryPolicy) gokong.Doer {
+	if p.base == 0 {
+		p.base = defaultBackoffBase
+	}
+	if p.max == 0 {
+		p.max = defaultBackoffMax
+	}
+	if p.sleep == nil {
+		p.sleep = sleepCtx
+	}
+	return func(ctx context.Context, hc *http.Client, req *http.Request) (*http.Response, error) {
+		if ctx == nil {
+			ctx = req.Context()
+		}
+		idempotent := isIdempotent(req.Method)
+		for attempt := 0; ; attempt++ {
+			if p.attempts != nil {
+				p.attempts(req.Method, req.URL.Path, attempt)
+			}
+			if attempt > 0 && req.GetBody != nil {
+				body, err := req.GetBody()
+				if err != nil {
+					return nil, err
+				}
+				req.Body = body
+			}
+			resp, err := hc.Do(req.WithContext(ctx))
+			canRetry := idempotent && attempt < p.retries
+			var retryAfter time.Duration
+			switch {
+			case err != nil:
+				if ctx.Err() != nil || !canRetry {
+					return nil, &ConnError{Method: req.Method, URL: redactURL(req), Err: err}
+				}
+			case resp.StatusCode >= 400:
+				apiErr := readAPIError(resp)
+				if !canRetry || !retryableStatus(resp.StatusCode) {
+					return nil, apiErr
+				}
+				if d, ok := apiErr.Details().(gokong.ErrTooManyRequestsDetails); ok {
+					retryAfter = d.RetryAfter
+				}
+			default:
+				return resp, nil
+			}
+			if err := p.sleep(ctx, p.wait(attempt, retryAfter)); err != nil {
+				return nil, err
+			}
+		}
+	}
+}
+
+// readAPIError consumes an error response into a go-kong APIError that keeps
+// the body, so ErrorFromKong can report Kong's "fields".
+func readAPIError(resp *http.Response) *gokong.APIError {
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	var parsed struct {
+		Message string `json:"message"`
+	}
+	msg := http.StatusText(resp.StatusCode)
+	if json.Unmarshal(body, &parsed) == nil && parsed.Message != "" {
+		msg = parsed.Message
+	}
+	apiErr := gokong.NewAPIErrorWithRaw(resp.StatusCode, msg, body)
+	if resp.StatusCode == http.StatusTooManyRequests {
+		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs >= 0 {
+			apiErr.SetDetails(gokong.ErrTooManyRequestsDetails{RetryAfter: time.Duration(secs) * time.Second})
+		} else if when, err := http.ParseTime(resp.Header.Get("Retry-After")); err == nil {
+			apiErr.SetDetails(gokong.ErrTooManyRequestsDetails{RetryAfter: time.Until(when)})
+		}
+	}
+	return apiErr
+}
+
+// ConnError is a request that got no HTTP response (refused, timed out, TLS
+// failure, ...).
+type ConnError struct {
+	Method string
+	URL    string
+	Err    error
+}
+
+func (e *ConnError) Error() string {
+	cause := e.Err
+	var ue *url.Error
+	if errors.As(cause, &ue) {
+		cause = ue.Err // url.Error repeats the method and the URL
+	}
+	return fmt.Sprintf("cannot reach the Kong Admin API (%s %s): %v", e.Method, e.URL, cause)
+}
+
+func (e *ConnError) Unwrap() error { return e.Err }
+
+// redactURL drops credentials embedded in the URL; a header never reaches it.
+func redactURL(req *http.Request) string {
+	u := *req.URL
+	u.User = nil
+	return u.String()
+}
