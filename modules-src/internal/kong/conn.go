@@ -54,7 +54,7 @@ func ConfigFromParams(m *ansible.Module) (Config, error) {
 		ServerName:    p.String("tls_server_name"),
 		Workspace:     p.String("workspace"),
 		Timeout:       time.Duration(p.Int("timeout")) * time.Second,
-		Retries:       p.Int("retries"),
+		Retries:       p.Int("admin_retries"),
 	}
 	if cfg.AdminURL == "" {
 		cfg.AdminURL = "http://localhost:8001"
@@ -62,14 +62,14 @@ func ConfigFromParams(m *ansible.Module) (Config, error) {
 	if !p.Given("timeout") {
 		cfg.Timeout = 30 * time.Second
 	}
-	if !p.Given("retries") {
+	if !p.Given("admin_retries") {
 		cfg.Retries = 3
 	}
 	if cfg.Timeout <= 0 {
 		return cfg, fmt.Errorf("timeout must be a positive number of seconds, got %d", p.Int("timeout"))
 	}
 	if cfg.Retries < 0 {
-		return cfg, fmt.Errorf("retries must be 0 or more, got %d", cfg.Retries)
+		return cfg, fmt.Errorf("admin_retries must be 0 or more, got %d", cfg.Retries)
 	}
 	if h := p.Dict("headers"); len(h) > 0 {
 		cfg.Headers = make(map[string]string, len(h))

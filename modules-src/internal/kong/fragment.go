@@ -92,7 +92,8 @@ var Fragment = &ansible.Fragment{
 				Default:     30,
 				Description: []string{"Timeout in seconds of each Admin API request (connect, TLS handshake, response)."},
 			},
-			"retries": {
+			// Not "retries": a Kong Service has a field of that name.
+			"admin_retries": {
 				Type:    ansible.Int,
 				Default: 3,
 				Description: []string{

@@ -3,9 +3,14 @@
 // module exists once it has a line here.
 package all
 
-import "platform.ops/modules-src/internal/ansible"
+import (
+	"platform.ops/modules-src/internal/ansible"
+	kongservice "platform.ops/modules-src/modules/kong_service"
+)
 
 // Definitions returns every module, one line each.
 func Definitions() []*ansible.Definition {
-	return []*ansible.Definition{}
+	return []*ansible.Definition{
+		kongservice.Definition,
+	}
 }

@@ -1,0 +1,64 @@
+package kongservice
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"platform.ops/modules-src/internal/ansible"
+)
+
+func TestDefinition_IsConsistent(t *testing.T) {
+	t.Parallel()
+	require.NoError(t, Definition.Check())
+	var examples []map[string]any
+	require.NoError(t, yaml.Unmarshal([]byte(Definition.Examples), &examples), "EXAMPLES must be YAML")
+	var returns map[string]any
+	require.NoError(t, yaml.Unmarshal([]byte(Definition.Returns), &returns), "RETURN must be YAML")
+	assert.Contains(t, returns, "service")
+}
+
+func TestBadInput(t *testing.T) {
+	t.Parallel()
+	// None of these reach Kong: admin_url points at a port nothing listens on.
+	tests := []struct {
+		name string
+		args map[string]any
+		msg  string
+	}{
+		{"name or id is required", map[string]any{"host": "a.test"},
+			"one of the following is required: name, id"},
+		{"url excludes host", map[string]any{"name": "s", "url": "http://a.test", "host": "b.test"},
+			"parameters are mutually exclusive: url|host"},
+		{"port must be an int", map[string]any{"name": "s", "port": "eighty"},
+			"argument 'port' is of type <class 'str'> and we were unable to convert to int: "},
+		{"state has choices", map[string]any{"name": "s", "state": "gone"},
+			"value of state must be one of: present, absent, got: gone"},
+		{"protocol has choices", map[string]any{"name": "s", "protocol": "ftp"},
+			"value of protocol must be one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp, got: ftp"},
+		{"unknown option", map[string]any{"name": "s", "hots": "a.test"},
+			"Unsupported parameters for (kong_service) module: hots."},
+		{"id must be a uuid", map[string]any{"id": "my-service"},
+			`id must be a UUID such as 9f3c6b0e-1111-4222-8333-444455556666, got "my-service" (use name to select a service by name)`},
+		{"url needs a scheme and host", map[string]any{"name": "s", "url": "httpbin.org/anything"},
+			`url "httpbin.org/anything" must look like scheme://host[:port][/path], e.g. http://httpbin.org/anything`},
+		{"admin_url must be a URL", map[string]any{"name": "s", "admin_url": "localhost:8001"},
+			`admin_url must be an http:// or https:// URL such as http://localhost:8001, got "localhost:8001"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := map[string]any{"admin_url": "http://127.0.0.1:1", "admin_retries": 0}
+			for k, v := range tc.args {
+				args[k] = v
+			}
+			out := ansible.Execute(context.Background(), Definition, args)
+			assert.Equal(t, true, out["failed"], out)
+			assert.Contains(t, out["msg"], tc.msg)
+			assert.Equal(t, false, out["changed"])
+		})
+	}
+}
