@@ -1,0 +1,315 @@
+package mapr
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/user"
+	"strings"
+	"time"
+)
+
+// CommandError is a command that ran and failed. Its message carries only
+// the error lines the tool printed (maprcli's "ERROR (…) - …" or JSON
+// errors[].desc, configure.sh's "ERROR: …"), never its whole stdout, which
+// for license commands can hold license text.
+type CommandError struct {
+	Cmd    Command
+	Output Output
+	Detail string
+}
+
+func (e *CommandError) Error() string {
+	// Name the tool and its sub-command words, not the values.
+	msg := fmt.Sprintf("%s failed (rc=%d)", strings.Join(toolWords(e.Cmd.Argv), " "), e.Output.RC)
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	return msg
+}
+
+// toolWords is the program base name plus the leading sub-command words,
+// skipping a sudo prefix: "maprcli license add".
+func toolWords(argv []string) []string {
+	i := 0
+	if len(argv) > 0 && argv[0] == "sudo" {
+		for i = 1; i < len(argv) && strings.HasPrefix(argv[i], "-"); i++ {
+			if argv[i] == "-u" {
+				i++
+			}
+		}
+	}
+	if i >= len(argv) {
+		return argv
+	}
+	prog := argv[i]
+	if j := strings.LastIndex(prog, "/"); j >= 0 {
+		prog = prog[j+1:]
+	}
+	words := []string{prog}
+	for _, a := range argv[i+1:] {
+		if strings.HasPrefix(a, "-") || len(words) == 3 {
+			break
+		}
+		words = append(words, a)
+	}
+	return words
+}
+
+// errorDetail extracts what a failed command said about the failure.
+func errorDetail(out Output) string {
+	if r, err := ParseResponse([]byte(out.Stdout)); err == nil && r.Status != "" {
+		if e := r.Err(); e != nil {
+			return limit(e.Error())
+		}
+	}
+	var lines []string
+	for _, l := range strings.Split(out.Stdout, "\n") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "ERROR") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) == 0 {
+		if s := strings.TrimSpace(out.Stderr); s != "" {
+			all := strings.Split(s, "\n")
+			lines = all[max(0, len(all)-3):]
+		}
+	}
+	return limit(strings.Join(lines, "; "))
+}
+
+func limit(s string) string {
+	if len(s) > 600 {
+		return s[:600] + "…"
+	}
+	return s
+}
+
+// SudoPrefix returns the argv prefix that runs a command as user, or nil
+// when user is empty or already the current user (HPE's installer runs
+// maprcli as `sudo -E -n -u <admin>`; -E keeps MAPR_TICKETFILE_LOCATION).
+func SudoPrefix(name string) ([]string, error) {
+	if name == "" {
+		return nil, nil
+	}
+	if err := ValidateUser(name); err != nil {
+		return nil, err
+	}
+	if cur, err := user.Current(); err == nil && cur.Username == name {
+		return nil, nil
+	}
+	return []string{"sudo", "-E", "-n", "-u", name}, nil
+}
+
+// Maprcli runs the maprcli commands the modules need.
+type Maprcli struct{ tool *Tool }
+
+// MaprcliConfig configures NewMaprcli.
+type MaprcliConfig struct {
+	Path       string
+	User       string // run through sudo as this user when set
+	TicketFile string // exported as MAPR_TICKETFILE_LOCATION when set
+	Cluster    string // -cluster for license commands when set
+	Timeout    time.Duration
+	Exec       Executor
+}
+
+// NewMaprcli validates the configuration and declares maprcli's argv formats.
+func NewMaprcli(cfg MaprcliConfig) (*Maprcli, error) {
+	prefix, err := SudoPrefix(cfg.User)
+	if err != nil {
+		return nil, fmt.Errorf("mapr_user: %w", err)
+	}
+	if cfg.Cluster != "" {
+		if err := ValidateClusterName(cfg.Cluster); err != nil {
+			return nil, fmt.Errorf("cluster: %w", err)
+		}
+	}
+	t := &Tool{
+		Path: cfg.Path, Prefix: prefix, Timeout: cfg.Timeout, Exec: cfg.Exec,
+		Formats: []NamedFormat{
+			{"json", Flag("-json")},
+			{"noheader", Flag("-noheader")},
+			{"cluster", OptVal("-cluster")},
+			{"is_file", BoolVal("-is_file")},
+			{"license", OptVal("-license")},
+			{"license_id", OptVal("-license_id")},
+		},
+	}
+	if cfg.TicketFile != "" {
+		t.Env = []string{"MAPR_TICKETFILE_LOCATION=" + cfg.TicketFile}
+	}
+	return &Maprcli{tool: t}, nil
+}
+
+func (c *Maprcli) run(ctx context.Context, sub []string, values map[string]any) (Output, error) {
+	cmd, out, err := c.tool.Run(ctx, sub, values)
+	if err != nil {
+		return out, err
+	}
+	if out.RC != 0 {
+		return out, &CommandError{Cmd: cmd, Output: out, Detail: errorDetail(out)}
+	}
+	return out, nil
+}
+
+// ShowID runs `license showid -noheader` and returns the cluster id.
+func (c *Maprcli) ShowID(ctx context.Context, cluster string) (string, error) {
+	out, err := c.run(ctx, []string{"license", "showid"}, map[string]any{"noheader": true, "cluster": cluster})
+	if err != nil {
+		return "", err
+	}
+	return ParseShowID(out.Stdout)
+}
+
+// ListLicenses runs `license list -json` and parses it leniently.
+func (c *Maprcli) ListLicenses(ctx context.Context, cluster string) ([]InstalledLicense, error) {
+	out, err := c.run(ctx, []string{"license", "list"}, map[string]any{"json": true, "cluster": cluster})
+	if err != nil {
+		return nil, err
+	}
+	r, err := ParseResponse([]byte(out.Stdout))
+	if err != nil {
+		return nil, fmt.Errorf("maprcli license list: %w", err)
+	}
+	if err := r.Err(); err != nil {
+		return nil, fmt.Errorf("maprcli license list: %w", err)
+	}
+	return ParseLicenseList(r)
+}
+
+// AddLicenseFile runs `license add -is_file true -license <path>`. The path
+// must be readable by the user maprcli runs as.
+func (c *Maprcli) AddLicenseFile(ctx context.Context, cluster, path string) error {
+	if strings.HasPrefix(path, "-") {
+		return fmt.Errorf("license path %q must not start with '-'", path)
+	}
+	_, err := c.run(ctx, []string{"license", "add"}, map[string]any{"cluster": cluster, "is_file": true, "license": path})
+	return err
+}
+
+// RemoveLicense runs `license remove -license_id <id>` with the id as
+// `license list` shows it (whether remove takes that id is UNCONFIRMED,
+// mapr.md §1.5; callers verify with a new list).
+func (c *Maprcli) RemoveLicense(ctx context.Context, cluster, id string) error {
+	if !ValidLicenseID(id) {
+		return fmt.Errorf("license id %q is not a base64 value", id)
+	}
+	_, err := c.run(ctx, []string{"license", "remove"}, map[string]any{"cluster": cluster, "license_id": id})
+	return err
+}
+
+// CLDBAnswers runs `node cldbmaster -noheader`: rc 0 means a CLDB master
+// answers now. A non-zero rc means it does not; a command that cannot run
+// or times out is an error (unknown).
+func (c *Maprcli) CLDBAnswers(ctx context.Context) (bool, error) {
+	_, out, err := c.tool.Run(ctx, []string{"node", "cldbmaster"}, map[string]any{"noheader": true})
+	if err != nil {
+		return false, err
+	}
+	return out.RC == 0, nil
+}
+
+// ConfigureArgs are the values passed to configure.sh.
+type ConfigureArgs struct {
+	ClusterName string
+	CLDBs, ZKs  []string // normalised host:port lists
+	Secure      *bool    // nil: keep what the node has
+	Extra       []string // validated extra words
+}
+
+// Configure runs configure.sh, always non-interactive (-no-autostart
+// -on-prompt-cont y: a prompt would otherwise hang the task).
+type Configure struct{ tool *Tool }
+
+// NewConfigure declares configure.sh's argv formats.
+func NewConfigure(path string, timeout time.Duration, exe Executor) *Configure {
+	return &Configure{tool: &Tool{
+		Path: path, Timeout: timeout, Exec: exe,
+		Formats: []NamedFormat{
+			{"cluster_name", OptVal("-N")},
+			{"cldb_nodes", CSV("-C")},
+			{"zk_nodes", CSV("-Z")},
+			{"secure", Choice("-secure", "-unsecure")},
+			{"no_autostart", Flag("-no-autostart")},
+			{"on_prompt_cont", OptVal("-on-prompt-cont")},
+			{"extra", Words()},
+		},
+	}}
+}
+
+// Argv is the command Run would execute (for check mode and messages).
+func (c *Configure) Argv(a ConfigureArgs) []string {
+	return c.tool.Argv(nil, c.values(a))
+}
+
+func (c *Configure) values(a ConfigureArgs) map[string]any {
+	return map[string]any{
+		"cluster_name": a.ClusterName, "cldb_nodes": a.CLDBs, "zk_nodes": a.ZKs, "secure": a.Secure,
+		"no_autostart": true, "on_prompt_cont": "y", "extra": a.Extra,
+	}
+}
+
+// Run executes configure.sh and returns its output; rc≠0 is a *CommandError.
+func (c *Configure) Run(ctx context.Context, a ConfigureArgs) (Output, error) {
+	cmd, out, err := c.tool.Run(ctx, nil, c.values(a))
+	if err != nil {
+		return out, err
+	}
+	if out.RC != 0 {
+		return out, &CommandError{Cmd: cmd, Output: out, Detail: errorDetail(out)}
+	}
+	return out, nil
+}
+
+// Systemctl queries and stops units.
+type Systemctl struct{ tool *Tool }
+
+// NewSystemctl declares systemctl's argv.
+func NewSystemctl(path string, timeout time.Duration, exe Executor) *Systemctl {
+	return &Systemctl{tool: &Tool{Path: path, Timeout: timeout, Exec: exe,
+		Formats: []NamedFormat{{"quiet", Flag("--quiet")}}}}
+}
+
+// IsActive reports `systemctl is-active --quiet unit` (rc 0 = active).
+func (s *Systemctl) IsActive(ctx context.Context, unit string) (bool, error) {
+	_, out, err := s.tool.Run(ctx, []string{"is-active", unit}, map[string]any{"quiet": true})
+	if err != nil {
+		return false, err
+	}
+	return out.RC == 0, nil
+}
+
+// Stop runs `systemctl stop unit`.
+func (s *Systemctl) Stop(ctx context.Context, unit string) error {
+	cmd, out, err := s.tool.Run(ctx, []string{"stop", unit}, nil)
+	if err != nil {
+		return err
+	}
+	if out.RC != 0 {
+		return &CommandError{Cmd: cmd, Output: out, Detail: errorDetail(out)}
+	}
+	return nil
+}
+
+// WaitInactive polls is-active until the unit is inactive or the deadline.
+func (s *Systemctl) WaitInactive(ctx context.Context, unit string, within, every time.Duration) error {
+	deadline := time.Now().Add(within)
+	for {
+		active, err := s.IsActive(ctx, unit)
+		if err != nil {
+			return err
+		}
+		if !active {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s is still active %s after systemctl stop", unit, within)
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(ctx.Err(), fmt.Errorf("waiting for %s to stop", unit))
+		case <-time.After(every):
+		}
+	}
+}

@@ -1,0 +1,121 @@
+package mapr
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const cli = "/opt/mapr/bin/maprcli"
+
+func TestMaprcli_Commands(t *testing.T) {
+	fake := &FakeExecutor{Steps: []Step{
+		{Command: []string{cli, "license", "showid", "-noheader"}, Out: "5119043355327235351\n", Env: []string{"MAPR_TICKETFILE_LOCATION=/opt/mapr/conf/mapruserticket"}},
+		{Command: []string{cli, "license", "list", "-json", "-cluster", "demo"}, Out: realLicenseList},
+		{Command: []string{cli, "license", "add", "-cluster", "demo", "-is_file", "true", "-license", "/tmp/l.txt"}, RC: 1,
+			Out: "ERROR (10003) -  license add: License already exists\n"},
+		{Command: []string{cli, "license", "remove", "-license_id", "abc="}, RC: 1,
+			Out: `{"status":"ERROR","errors":[{"id":2,"desc":"license remove: not found"}]}`},
+		{Command: []string{cli, "node", "cldbmaster", "-noheader"}, RC: 1, Out: "ERROR (2) -  x\n"},
+	}}
+	c, err := NewMaprcli(MaprcliConfig{Path: cli, TicketFile: "/opt/mapr/conf/mapruserticket", Exec: fake})
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	id, err := c.ShowID(ctx, "")
+	require.NoError(t, err)
+	assert.Equal(t, "5119043355327235351", id)
+
+	list, err := c.ListLicenses(ctx, "demo")
+	require.NoError(t, err)
+	assert.Equal(t, "Dc2TEsJGHQx6LuhRbhIJKhhI/Vo=", list[0].ID)
+
+	err = c.AddLicenseFile(ctx, "demo", "/tmp/l.txt")
+	require.EqualError(t, err, "maprcli license add failed (rc=1): ERROR (10003) -  license add: License already exists")
+
+	err = c.RemoveLicense(ctx, "", "abc=")
+	require.EqualError(t, err, "maprcli license remove failed (rc=1): (2) license remove: not found")
+
+	up, err := c.CLDBAnswers(ctx)
+	require.NoError(t, err)
+	assert.False(t, up)
+	assert.Empty(t, fake.Problems())
+}
+
+func TestMaprcli_RefusesValuesThatCouldBeFlags(t *testing.T) {
+	fake := &FakeExecutor{}
+	c, err := NewMaprcli(MaprcliConfig{Path: cli, Exec: fake})
+	require.NoError(t, err)
+	require.EqualError(t, c.AddLicenseFile(context.Background(), "", "-rf"), `license path "-rf" must not start with '-'`)
+	require.EqualError(t, c.RemoveLicense(context.Background(), "", "-x"), `license id "-x" is not a base64 value`)
+	assert.Empty(t, fake.Calls, "nothing ran")
+	_, err = NewMaprcli(MaprcliConfig{Path: cli, User: "-u"})
+	require.EqualError(t, err, `mapr_user: "-u" is not a valid user name`)
+	_, err = NewMaprcli(MaprcliConfig{Path: cli, Cluster: "-x"})
+	require.Error(t, err)
+}
+
+func TestMaprcli_SudoPrefixForAnotherUser(t *testing.T) {
+	fake := &FakeExecutor{Steps: []Step{{Command: []string{"sudo", "-E", "-n", "-u", "nobody-else", cli, "license", "showid", "-noheader"}, Out: "1\n"}}}
+	c, err := NewMaprcli(MaprcliConfig{Path: cli, User: "nobody-else", Exec: fake})
+	require.NoError(t, err)
+	_, err = c.ShowID(context.Background(), "")
+	require.NoError(t, err)
+	assert.Empty(t, fake.Problems())
+}
+
+func TestMaprcli_ListThatIsNotJSON(t *testing.T) {
+	fake := &FakeExecutor{Steps: []Step{{Command: []string{cli, "license", "list", "-json"}, Out: "garbage"}}}
+	c, _ := NewMaprcli(MaprcliConfig{Path: cli, Exec: fake})
+	_, err := c.ListLicenses(context.Background(), "")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "maprcli license list: maprcli printed output that is not JSON even after repair")
+}
+
+func TestConfigure_AlwaysNonInteractive(t *testing.T) {
+	secure := true
+	c := NewConfigure("/opt/mapr/server/configure.sh", time.Minute, nil)
+	assert.Equal(t, []string{"/opt/mapr/server/configure.sh", "-N", "demo", "-C", "a:7222,b:7222", "-Z", "z:5181", "-secure",
+		"-no-autostart", "-on-prompt-cont", "y", "-genkeys"},
+		c.Argv(ConfigureArgs{ClusterName: "demo", CLDBs: []string{"a:7222", "b:7222"}, ZKs: []string{"z:5181"}, Secure: &secure, Extra: []string{"-genkeys"}}))
+	assert.Equal(t, []string{"/opt/mapr/server/configure.sh", "-N", "demo", "-C", "a:7222", "-Z", "z:5181", "-no-autostart", "-on-prompt-cont", "y"},
+		c.Argv(ConfigureArgs{ClusterName: "demo", CLDBs: []string{"a:7222"}, ZKs: []string{"z:5181"}}))
+}
+
+func TestConfigure_FailureShowsErrorLines(t *testing.T) {
+	fake := &FakeExecutor{Steps: []Step{{Command: []string{"/c.sh", "-N", "d", "-C", "a:7222", "-Z", "z:5181", "-no-autostart", "-on-prompt-cont", "y"},
+		RC: 1, Out: "Configuring Hadoop\nERROR: No Zookeeper nodes list was provided. Exiting\n"}}}
+	_, err := NewConfigure("/c.sh", time.Minute, fake).Run(context.Background(), ConfigureArgs{ClusterName: "d", CLDBs: []string{"a:7222"}, ZKs: []string{"z:5181"}})
+	require.EqualError(t, err, "c.sh failed (rc=1): ERROR: No Zookeeper nodes list was provided. Exiting")
+}
+
+func TestSystemctl_StopAndWait(t *testing.T) {
+	fake := &FakeExecutor{Steps: []Step{
+		{Command: []string{"systemctl", "is-active", "mapr-warden", "--quiet"}},
+		{Command: []string{"systemctl", "stop", "mapr-warden"}},
+		{Command: []string{"systemctl", "is-active", "mapr-warden", "--quiet"}},
+		{Command: []string{"systemctl", "is-active", "mapr-warden", "--quiet"}, RC: 3},
+		{Command: []string{"systemctl", "stop", "mapr-warden"}, RC: 1, Err: "Job for mapr-warden.service failed.\n"},
+	}}
+	s := NewSystemctl("systemctl", time.Minute, fake)
+	ctx := context.Background()
+	active, err := s.IsActive(ctx, "mapr-warden")
+	require.NoError(t, err)
+	assert.True(t, active)
+	require.NoError(t, s.Stop(ctx, "mapr-warden"))
+	require.NoError(t, s.WaitInactive(ctx, "mapr-warden", time.Second, time.Millisecond))
+	require.EqualError(t, s.Stop(ctx, "mapr-warden"), "systemctl stop mapr-warden failed (rc=1): Job for mapr-warden.service failed.")
+	assert.Empty(t, fake.Problems())
+}
+
+func TestSystemctl_WaitInactiveGivesUp(t *testing.T) {
+	fake := &FakeExecutor{}
+	for i := 0; i < 50; i++ {
+		fake.Steps = append(fake.Steps, Step{Command: []string{"systemctl", "is-active", "u", "--quiet"}})
+	}
+	err := NewSystemctl("systemctl", time.Minute, fake).WaitInactive(context.Background(), "u", 20*time.Millisecond, 5*time.Millisecond)
+	require.EqualError(t, err, "u is still active 20ms after systemctl stop")
+}
