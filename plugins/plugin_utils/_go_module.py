@@ -381,5 +381,5 @@ class GoModuleAction(ActionBase):
         remove_internal_keys(data)
         for key in ('stdout', 'stderr'):
             if key in data and key + '_lines' not in data:
-                data[key + '_lines'] = (data.get(key) or u'').splitlines()
+                data[key + '_lines'] = (data.get(key) or '').splitlines()
         return wrap_var(data)

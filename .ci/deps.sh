@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Install what `make test` / `make demo` need on Debian 12, only when missing.
+# Idempotent and silent when everything is present.
+set -euo pipefail
+
+# Debian package -> why we need it.
+packages=(
+    ansible-core        # ansible-playbook, ansible-test, ansible-galaxy (2.14)
+    openssh-server      # sshd for the SSH integration harness (tests/ssh)
+    sudo                # become in the SSH harness
+    acl                 # setfacl: become to an unprivileged user on the classic path
+    python3-voluptuous  # ansible-test sanity, offline (validate-modules, runtime-metadata)
+    yamllint
+    pycodestyle
+    pylint
+    shellcheck
+    python3-packaging
+    git                 # the sanity/integration tree is built from `git ls-files`
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$pkg")
+    fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "deps: installing ${missing[*]}"
+    if [ "$(id -u)" -eq 0 ]; then
+        sudo=()
+    elif command -v sudo >/dev/null; then
+        sudo=(sudo)
+    else
+        echo "deps: missing Debian packages: ${missing[*]} (run as root or install them)" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v go >/dev/null && [ ! -x /usr/local/go/bin/go ]; then
+    echo "deps: Go $(sed -n 's/^go //p' go.mod) or newer is required (https://go.dev/dl/); not found on PATH" >&2
+    exit 1
+fi

@@ -1,0 +1,149 @@
+# platform.ops: build, package and test the collection.
+#
+#   make build       binary for this controller + build/collections for ANSIBLE_COLLECTIONS_PATH
+#   make collection  binaries for all platforms + dist/platform-ops-<version>.tar.gz
+#   make test        everything CI runs (installs missing Debian packages first)
+#   make demo        emulator + playbooks/demo.yml twice (changed, then ok)
+#   make docs        regenerate plugins/ docs, action files and meta/runtime.yml
+#   make emulator    build/kong-emulator
+#   make bench       kong_service vs ansible.builtin.uri, ms per task
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+# Resolve Go before PATH is changed below: Ansible must run on Debian's
+# /usr/bin/python3 (the python3 first on a developer's PATH may lack ansible).
+GO := $(or $(shell command -v go 2>/dev/null),$(wildcard /usr/local/go/bin/go),go)
+export PATH := /usr/bin:/bin:/usr/sbin:/sbin:$(PATH)
+export ANSIBLE_NOCOLOR := 1
+export ANSIBLE_FORCE_COLOR := 0
+
+GOOS := $(shell $(GO) env GOOS 2>/dev/null)
+GOARCH := $(shell $(GO) env GOARCH 2>/dev/null)
+PLATFORMS := linux_amd64 linux_arm64 darwin_amd64 darwin_arm64
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
+MAIN_PKG := ./modules-src/cmd/platform-ops
+HOST_BINARY := binaries/platform_ops_$(GOOS)_$(GOARCH)
+GO_SOURCES := $(shell find modules-src -name '*.go' 2>/dev/null) go.mod go.sum
+COLLECTIONS := build/collections
+COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/platform/ops
+# ansible-test refuses a symlinked working directory: it gets a real copy.
+TEST_TREE := build/ansible-test/ansible_collections/platform/ops
+ARTIFACT := dist/platform-ops-$(VERSION).tar.gz
+MAX_ARTIFACT_BYTES := 20000000
+ANSIBLE_TEST := ansible-test
+PYTHON_VERSION := 3.11
+
+.PHONY: all build collection docs emulator deps test vet fmt-check unit conformance \
+	sanity integration integration-local integration-ssh test-tree maybe-emulator demo bench clean
+
+all: build
+
+# --- build -------------------------------------------------------------------
+
+# One static, stripped, reproducible multi-call binary per platform.
+binaries/platform_ops_%: $(GO_SOURCES)
+	@mkdir -p binaries
+	@plat='$*'; echo "go build $$plat"; \
+	CGO_ENABLED=0 GOOS=$${plat%_*} GOARCH=$${plat#*_} \
+		$(GO) build -trimpath -buildvcs=false -ldflags '-s -w' -o $@ $(MAIN_PKG)
+
+# SHA256SUMS lists every binary present; the cache strategy verifies against it.
+define write_sums
+	cd binaries && rm -f SHA256SUMS && sha256sum platform_ops_* > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
+endef
+
+build: $(HOST_BINARY)
+	@$(write_sums)
+	@mkdir -p $(dir $(COLLECTION_LINK))
+	@ln -sfn ../../../.. $(COLLECTION_LINK)
+	@echo "built $(HOST_BINARY); use ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(COLLECTIONS)"
+
+collection: $(addprefix binaries/platform_ops_,$(PLATFORMS))
+	@rm -f binaries/platform_ops_*.tmp
+	@$(write_sums)
+	@mkdir -p dist && rm -f $(ARTIFACT)
+	umask 022 && ansible-galaxy collection build --force --output-path dist . >/dev/null
+	@size=$$(stat -c %s $(ARTIFACT)); \
+	echo "$(ARTIFACT): $$size bytes"; \
+	if [ "$$size" -ge $(MAX_ARTIFACT_BYTES) ]; then echo "artifact exceeds Galaxy's 20 MB limit" >&2; exit 1; fi
+	@for p in $(PLATFORMS); do \
+		mode=$$(tar -tvzf $(ARTIFACT) "./binaries/platform_ops_$$p" 2>/dev/null | cut -c1-10 || tar -tvzf $(ARTIFACT) "binaries/platform_ops_$$p" | cut -c1-10); \
+		case "$$mode" in -rwx*) ;; *) echo "binaries/platform_ops_$$p lost its exec bit in $(ARTIFACT): '$$mode'" >&2; exit 1;; esac; \
+	done
+	@echo "exec bits kept for: $(PLATFORMS)"
+
+docs:
+	$(GO) run ./modules-src/cmd/gendocs
+
+emulator: build/kong-emulator
+
+build/kong-emulator: $(shell find tests/kongemu -name '*.go' 2>/dev/null) go.mod go.sum
+	@mkdir -p build
+	$(GO) build -o $@ ./tests/kongemu/cmd/kong-emulator
+
+# --- dependencies ------------------------------------------------------------
+
+deps:
+	@bash .ci/deps.sh
+
+# --- tests -------------------------------------------------------------------
+
+test: deps vet fmt-check unit conformance sanity integration
+	@echo "make test: all green"
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files -co --exclude-standard -- '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+unit:
+	$(GO) test ./...
+
+conformance:
+	@if [ -f tests/kongemu/conformance.sh ]; then bash tests/kongemu/conformance.sh; \
+	else echo "conformance: tests/kongemu/conformance.sh not in the tree yet, skipped"; fi
+
+# A real (non-symlinked) copy of the collection as git sees it, plus the
+# git-ignored binaries; ansible-test runs there.
+test-tree:
+	@rm -rf $(TEST_TREE) && mkdir -p $(TEST_TREE)
+	@git ls-files -z -co --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C $(TEST_TREE)
+	@if [ -d binaries ]; then cp -a binaries $(TEST_TREE)/; fi
+	@# its own git repo, or ansible-test would list files from the enclosing checkout
+	@git -C $(TEST_TREE) init -q
+
+sanity: test-tree
+	@bash tests/sanity/seed-sanity-venvs.sh $(PYTHON_VERSION)
+	cd $(TEST_TREE) && $(ANSIBLE_TEST) sanity --local --python $(PYTHON_VERSION) --color no
+
+# Integration needs the module binary; it is skipped only while the binary's
+# main package is not in the tree yet.
+integration: integration-local integration-ssh
+
+integration-local:
+	@if [ -d $(MAIN_PKG) ]; then $(MAKE) --no-print-directory build maybe-emulator test-tree && bash tests/integration/run-local.sh $(TEST_TREE); \
+	else echo "integration-local: $(MAIN_PKG) not in the tree yet, skipped"; fi
+
+integration-ssh:
+	@if [ -d $(MAIN_PKG) ]; then $(MAKE) --no-print-directory build maybe-emulator && bash tests/ssh/run.sh; \
+	else echo "integration-ssh: $(MAIN_PKG) not in the tree yet, skipped"; fi
+
+# The emulator is built when its package is in the tree (Kong targets need it).
+maybe-emulator:
+	@if [ -d tests/kongemu/cmd/kong-emulator ]; then $(MAKE) --no-print-directory emulator; \
+	else echo "emulator: tests/kongemu/cmd/kong-emulator not in the tree yet, not started"; rm -f build/kong-emulator; fi
+
+# --- demo and benchmark ------------------------------------------------------
+
+demo: deps build emulator
+	@bash tests/integration/demo.sh
+
+bench: deps build emulator
+	@bash tests/bench/kong_service_vs_uri.sh
+
+clean:
+	rm -rf build dist binaries tests/output
