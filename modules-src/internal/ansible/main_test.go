@@ -1,0 +1,105 @@
+package ansible
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func pingDefinition(name string) *Definition {
+	return &Definition{
+		Name: name, ShortDescription: "Ping for tests", CheckMode: Full,
+		Spec: Spec{Options: map[string]*Option{"data": {Default: "pong", Description: []string{"Reply."}}}},
+		Run: func(ctx context.Context, m *Module) (Result, error) {
+			return Result{"ping": m.Params.String("data"), "module": m.Name, "check_mode": m.CheckMode}, nil
+		},
+	}
+}
+
+// runMain runs the binary's entry point and decodes the one JSON object it
+// must print.
+func runMain(t *testing.T, argv []string, stdin string, defs ...*Definition) (map[string]any, int) {
+	t.Helper()
+	var stdout bytes.Buffer
+	code := run(context.Background(), argv, strings.NewReader(stdin), &stdout, defs, os.LookupEnv)
+	require.Equal(t, 1, strings.Count(stdout.String(), "\n"), "exactly one line of output: %q", stdout.String())
+	out, err := decodeJSON(stdout.Bytes())
+	require.NoError(t, err, stdout.String())
+	return out.(map[string]any), code
+}
+
+func TestMain_ArgsSources(t *testing.T) {
+	argsFile := filepath.Join(t.TempDir(), "args")
+	require.NoError(t, os.WriteFile(argsFile, []byte(`{"data": "from-file", "_ansible_module_name": "platform.ops.ping_b"}`), 0o600))
+	defs := []*Definition{pingDefinition("ping_a"), pingDefinition("ping_b")}
+
+	cases := []struct {
+		name       string
+		argv       []string
+		stdin      string
+		wantModule string
+		wantPing   string
+	}{
+		{"args file path in argv[1]", []string{"/x/platform_ops_linux_amd64", argsFile}, "", "ping_b", "from-file"},
+		{"stdin when argv[1] is absent", []string{"platform_ops"}, `{"_ansible_module_name": "ping_a", "data": "in"}`, "ping_a", "in"},
+		{"stdin when argv[1] is -", []string{"platform_ops", "-"}, `{"_ansible_module_name": "a.b.ping_a"}`, "ping_a", "pong"},
+		{"ANSIBLE_MODULE_ARGS wrapper", []string{"platform_ops"}, `{"ANSIBLE_MODULE_ARGS": {"_ansible_module_name": "ping_b", "data": "w"}}`, "ping_b", "w"},
+		{"program base name when no module name", []string{"/usr/lib/ping_a"}, `{}`, "ping_a", "pong"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, code := runMain(t, tc.argv, tc.stdin, defs...)
+			assert.Equal(t, 0, code)
+			assert.Equal(t, tc.wantModule, out["module"])
+			assert.Equal(t, tc.wantPing, out["ping"])
+		})
+	}
+}
+
+func TestMain_Failures(t *testing.T) {
+	defs := []*Definition{pingDefinition("ping_a"), pingDefinition("ping_b")}
+	cases := []struct {
+		name    string
+		argv    []string
+		stdin   string
+		wantMsg string
+	}{
+		{"unknown module", []string{"platform_ops"}, `{"_ansible_module_name": "platform.ops.nope"}`,
+			`unknown module "platform.ops.nope": this binary provides ping_a, ping_b`},
+		{"invalid JSON", []string{"platform_ops"}, `{"data": `,
+			"the module arguments from stdin are not valid JSON: unexpected EOF"},
+		{"not an object", []string{"platform_ops"}, `[1]`,
+			"the module arguments from stdin must be a JSON object, got <class 'list'>"},
+		{"missing args file", []string{"platform_ops", "/nonexistent/args"}, ``,
+			"cannot read the module arguments from /nonexistent/args: open /nonexistent/args: no such file or directory"},
+		{"validation error", []string{"platform_ops"}, `{"_ansible_module_name": "ping_a", "bad": 1}`,
+			"Unsupported parameters for (ping_a) module: bad. Supported parameters include: data."},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, code := runMain(t, tc.argv, tc.stdin, defs...)
+			assert.Equal(t, 1, code)
+			assert.Equal(t, true, out["failed"])
+			assert.Equal(t, tc.wantMsg, out["msg"])
+		})
+	}
+}
+
+func TestMain_CheckModeFlagReachesModule(t *testing.T) {
+	out, code := runMain(t, []string{"p"}, `{"_ansible_module_name": "ping_a", "_ansible_check_mode": true, "_ansible_diff": false, "_ansible_no_log": false, "_ansible_selinux_special_fs": ["nfs"], "_ansible_new_in_2_99": 1}`, pingDefinition("ping_a"))
+	assert.Equal(t, 0, code)
+	assert.Equal(t, true, out["check_mode"])
+}
+
+func TestPrintResult_UnencodableValue_StillOneJSONObject(t *testing.T) {
+	var buf bytes.Buffer
+	code := printResult(&buf, map[string]any{"x": func() {}})
+	assert.Equal(t, 1, code)
+	assert.Contains(t, buf.String(), `"failed":true`)
+}
