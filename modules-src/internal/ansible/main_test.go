@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -102,4 +103,26 @@ func TestPrintResult_UnencodableValue_StillOneJSONObject(t *testing.T) {
 	code := printResult(&buf, map[string]any{"x": func() {}})
 	assert.Equal(t, 1, code)
 	assert.Contains(t, buf.String(), `"failed":true`)
+}
+
+// BenchmarkColdStart measures a whole process run of a one-module binary
+// (exec, runtime init, read stdin, validate, print). Run it by hand:
+// go test ./modules-src/internal/ansible -run '^$' -bench ColdStart
+func BenchmarkColdStart(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "pingbin")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "./testdata/pingbin")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("build: %v\n%s", err, out)
+	}
+	args := `{"_ansible_module_name": "ping", "data": "x", "_ansible_check_mode": false}`
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		cmd := exec.Command(bin)
+		cmd.Stdin = strings.NewReader(args)
+		out, err := cmd.Output()
+		if err != nil || !bytes.Contains(out, []byte(`"ping":"x"`)) {
+			b.Fatalf("run: %v: %s", err, out)
+		}
+	}
 }
