@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Conformance: run go-kong v0.78.0's own integration tests (written against a
+# real Kong) against a fresh kong-emulator, for each emulated Kong version.
+#
+#   tests/kongemu/conformance.sh [3.9.3|2.8.5 ...]   (default: 3.9.3 2.8.5)
+#
+# Prints one line per test (PASS/SKIP/FAIL) and the counts; exits non-zero on
+# any failure. Needs the Go toolchain and the Go module proxy (to fetch
+# go-kong's test dependencies once). The core test set is the one listed in
+# shared/research/kong-admin-spec.md section 11.1.
+set -euo pipefail
+
+GOKONG_VERSION=v0.78.0
+CORE_TESTS='^(TestServicesService|TestServiceWithTags|TestServiceListEndpoint|TestRoutesRoute|TestRouteWithTags|TestCreateInRoute|TestRouteListEndpoint|TestRouteWithHeaders|TestRoutesValidationTraditionalCompatible|TestPluginsServiceValidation|TestPluginsService|TestPluginsWithInstanceNameService|TestPluginWithTags|TestUnknownPlugin|TestPluginListEndpoint|TestPluginListAllForEntityEndpoint|TestPluginGetFullSchema|TestFillPluginDefaults|TestFillPluginDefaultsArbitraryMap|TestSchemaService|TestSchemaServiceValidate|TestKongStatus|TestRoot|TestRootJSON|TestDo|TestInfoService|TestTagExists|TestIsNotFoundErrE2E|TestAPIError_Code|TestConsumersService|TestFillRoutesDefaults|TestFillServiceDefaults_pre_310|TestFillTargetDefaults|TestFillUpstreamsDefaults|Test_FillPluginsDefaults.*|Test_ClearUnmatchingDeprecationsSimple)$'
+RUN_REGEX="${CONFORMANCE_RUN:-$CORE_TESTS}"
+
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+versions=("$@")
+[ ${#versions[@]} -eq 0 ] && versions=(3.9.3 2.8.5)
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/kongemu-conformance.XXXXXX")"
+emu_pid=""
+cleanup() {
+	if [ -n "$emu_pid" ]; then kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; fi
+	chmod -R u+w "$work" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== building kong-emulator"
+(cd "$repo" && go build -o "$work/kong-emulator" ./tests/kongemu/cmd/kong-emulator)
+
+echo "== preparing go-kong $GOKONG_VERSION test module"
+modcache="$(cd "$repo" && go env GOMODCACHE)"
+src="$modcache/github.com/kong/go-kong@$GOKONG_VERSION"
+if [ ! -d "$src" ]; then
+	(cd "$repo" && go mod download "github.com/kong/go-kong@$GOKONG_VERSION")
+fi
+cp -r "$src" "$work/go-kong"
+chmod -R u+w "$work/go-kong"
+(cd "$work/go-kong" && go mod download)
+
+# start_emulator VERSION: starts a fresh emulator on a free loopback port and
+# sets emu_url.
+start_emulator() {
+	local log="$work/emulator-$1.log"
+	"$work/kong-emulator" --listen 127.0.0.1:0 --kong-version "$1" 2>"$log" &
+	emu_pid=$!
+	for _ in $(seq 1 100); do
+		if addr="$(grep -o 'listening on http://[0-9.:]*' "$log" 2>/dev/null)"; then
+			emu_url="${addr#listening on }"
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "emulator did not start:" >&2
+	cat "$log" >&2
+	return 1
+}
+
+stop_emulator() {
+	kill "$emu_pid" 2>/dev/null || true
+	wait "$emu_pid" 2>/dev/null || true
+	emu_pid=""
+}
+
+status=0
+for v in "${versions[@]}"; do
+	echo "== go-kong $GOKONG_VERSION integration tests against kong-emulator (Kong $v)"
+	start_emulator "$v"
+	out="$work/go-test-$v.log"
+	set +e
+	(cd "$work/go-kong" && KONG_ADMIN_URL="$emu_url" GOFLAGS=-mod=mod \
+		go test ./kong -count=1 -v -run "$RUN_REGEX") >"$out" 2>&1
+	rc=$?
+	set -e
+	stop_emulator
+	# top-level results only (subtests are indented)
+	grep -E '^--- (PASS|SKIP|FAIL): ' "$out" | sed -E 's/^--- ([A-Z]+): ([^ ]+).*/\1 \2/' | sort -k2 >"$work/results-$v"
+	pass=$(grep -c '^PASS ' "$work/results-$v" || true)
+	skip=$(grep -c '^SKIP ' "$work/results-$v" || true)
+	fail=$(grep -c '^FAIL ' "$work/results-$v" || true)
+	awk '{printf "  %-4s %s\n", $1, $2}' "$work/results-$v"
+	echo "Kong $v: $pass passed, $skip skipped, $fail failed (go test exit $rc)"
+	if [ "$fail" -ne 0 ] || [ "$rc" -ne 0 ]; then
+		status=1
+		echo "---- failures (Kong $v) ----"
+		grep -E -B2 -A25 '^\s*--- FAIL' "$out" | head -300 || tail -50 "$out"
+	fi
+done
+exit $status
