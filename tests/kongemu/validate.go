@@ -270,6 +270,10 @@ func validateValue(f *Field, v any) any {
 				}
 			}
 			if bad {
+				// cjson encodes the sparse Lua array up to its last error
+				for errs[len(errs)-1] == nil {
+					errs = errs[:len(errs)-1]
+				}
 				return errs
 			}
 		}
