@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"platform.ops/modules-src/internal/kong/kongtest"
 )
 
 // recorder is an httptest handler that answers from a script and records
@@ -210,10 +213,11 @@ func TestRetry_ConnectionErrorsAreRetriedForGETOnly(t *testing.T) {
 
 func TestTLS(t *testing.T) {
 	t.Parallel()
-	pki := newTestPKI(t)
+	pki := kongtest.NewPKI(t)
 	newServer := func(clientAuth tls.ClientAuthType) *httptest.Server {
 		srv := httptest.NewUnstartedServer(&recorder{})
-		srv.TLS = &tls.Config{Certificates: []tls.Certificate{pki.server}, ClientCAs: pki.caPool, ClientAuth: clientAuth}
+		srv.TLS = &tls.Config{Certificates: []tls.Certificate{pki.Server}, ClientCAs: pki.Pool, ClientAuth: clientAuth}
+		srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 		srv.StartTLS()
 		t.Cleanup(srv.Close)
 		return srv
@@ -227,20 +231,20 @@ func TestTLS(t *testing.T) {
 		edit    func(*Config)
 		wantErr string
 	}{
-		{name: "ca_path trusts the server", srv: plain, edit: func(c *Config) { c.CAPath = pki.caFile }},
+		{name: "ca_path trusts the server", srv: plain, edit: func(c *Config) { c.CAPath = pki.CAFile }},
 		{name: "without ca_path the certificate is unknown", srv: plain, edit: func(c *Config) {},
 			wantErr: "certificate signed by unknown authority"},
 		{name: "validate_certs false skips verification", srv: plain, edit: func(c *Config) { c.ValidateCerts = false }},
 		{name: "tls_server_name matching the certificate", srv: plain,
-			edit: func(c *Config) { c.CAPath = pki.caFile; c.ServerName = "kong.test" }},
+			edit: func(c *Config) { c.CAPath = pki.CAFile; c.ServerName = "kong.test" }},
 		{name: "tls_server_name not in the certificate", srv: plain,
-			edit: func(c *Config) { c.CAPath = pki.caFile; c.ServerName = "other.test" }, wantErr: "other.test"},
+			edit: func(c *Config) { c.CAPath = pki.CAFile; c.ServerName = "other.test" }, wantErr: "other.test"},
 		{name: "mutual TLS with client_cert and client_key", srv: mtls,
-			edit: func(c *Config) { c.CAPath = pki.caFile; c.ClientCert = pki.clientCert; c.ClientKey = pki.clientKey }},
+			edit: func(c *Config) { c.CAPath = pki.CAFile; c.ClientCert = pki.ClientCert; c.ClientKey = pki.ClientKey }},
 		{name: "mutual TLS with a combined PEM", srv: mtls,
-			edit: func(c *Config) { c.CAPath = pki.caFile; c.ClientCert = pki.clientCombined }},
+			edit: func(c *Config) { c.CAPath = pki.CAFile; c.ClientCert = pki.ClientCombined }},
 		{name: "mutual TLS server refuses a client without certificate", srv: mtls,
-			edit: func(c *Config) { c.CAPath = pki.caFile }, wantErr: "cannot reach the Kong Admin API"},
+			edit: func(c *Config) { c.CAPath = pki.CAFile }, wantErr: "cannot reach the Kong Admin API"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,4 +1,4 @@
-package kong
+package kongtest
 
 import (
 	"crypto/ecdsa"
@@ -14,42 +14,48 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/stretchr/testify/require"
 )
 
-// testPKI is a throwaway CA with a server certificate for "kong.test" and
-// 127.0.0.1, and a client certificate, written as PEM files in a temp dir.
-type testPKI struct {
-	caFile, clientCert, clientKey, clientCombined string
-	caPool                                        *x509.CertPool
-	server                                        tls.Certificate
+// PKI is a throwaway CA with a server certificate for "kong.test" and
+// 127.0.0.1 and a client certificate, written as PEM files in a temp dir.
+type PKI struct {
+	CAFile         string
+	ClientCert     string // certificate only
+	ClientKey      string
+	ClientCombined string // certificate and key in one file
+	Pool           *x509.CertPool
+	Server         tls.Certificate
 }
 
-func newTestPKI(t *testing.T) *testPKI {
+// NewPKI creates the CA and certificates.
+func NewPKI(t testing.TB) *PKI {
 	t.Helper()
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	dir := t.TempDir()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
+	must(err)
 	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "kongtest CA"},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
 		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
 	}
 	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	require.NoError(t, err)
+	must(err)
 	caCert, err := x509.ParseCertificate(caDER)
-	require.NoError(t, err)
-
+	must(err)
 	issue := func(serial int64, tmpl *x509.Certificate) (certPEM, keyPEM []byte) {
 		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		require.NoError(t, err)
+		must(err)
 		tmpl.SerialNumber = big.NewInt(serial)
 		tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
 		der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
-		require.NoError(t, err)
+		must(err)
 		keyDER, err := x509.MarshalECPrivateKey(key)
-		require.NoError(t, err)
+		must(err)
 		return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 			pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
 	}
@@ -60,26 +66,26 @@ func newTestPKI(t *testing.T) *testPKI {
 	cliCert, cliKey := issue(3, &x509.Certificate{
 		Subject: pkix.Name{CommonName: "ansible"}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
 	})
-	p := &testPKI{
-		caFile:         filepath.Join(dir, "ca.pem"),
-		clientCert:     filepath.Join(dir, "client.pem"),
-		clientKey:      filepath.Join(dir, "client.key"),
-		clientCombined: filepath.Join(dir, "client-combined.pem"),
-		caPool:         x509.NewCertPool(),
+	p := &PKI{
+		CAFile:         filepath.Join(dir, "ca.pem"),
+		ClientCert:     filepath.Join(dir, "client.pem"),
+		ClientKey:      filepath.Join(dir, "client.key"),
+		ClientCombined: filepath.Join(dir, "client-combined.pem"),
+		Pool:           x509.NewCertPool(),
 	}
-	p.caPool.AddCert(caCert)
+	p.Pool.AddCert(caCert)
 	write := func(path string, data ...[]byte) {
 		var all []byte
 		for _, d := range data {
 			all = append(all, d...)
 		}
-		require.NoError(t, os.WriteFile(path, all, 0o600))
+		must(os.WriteFile(path, all, 0o600))
 	}
-	write(p.caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}))
-	write(p.clientCert, cliCert)
-	write(p.clientKey, cliKey)
-	write(p.clientCombined, cliCert, cliKey)
-	p.server, err = tls.X509KeyPair(srvCert, srvKey)
-	require.NoError(t, err)
+	write(p.CAFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}))
+	write(p.ClientCert, cliCert)
+	write(p.ClientKey, cliKey)
+	write(p.ClientCombined, cliCert, cliKey)
+	p.Server, err = tls.X509KeyPair(srvCert, srvKey)
+	must(err)
 	return p
 }
