@@ -6,11 +6,13 @@ package all
 import (
 	"platform.ops/modules-src/internal/ansible"
 	kongservice "platform.ops/modules-src/modules/kong_service"
+	maprlicense "platform.ops/modules-src/modules/mapr_license"
 )
 
 // Definitions returns every module, one line each.
 func Definitions() []*ansible.Definition {
 	return []*ansible.Definition{
 		kongservice.Definition,
+		maprlicense.Definition,
 	}
 }
