@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"platform.ops/modules-src/internal/ansible"
@@ -88,7 +89,18 @@ func present(ctx context.Context, m *ansible.Module, conn *kong.Conn, req *kong.
 		return nil, kong.ErrorFromKong(err, "reading "+kong.ServiceKind.Describe(req.Select))
 	}
 	if current == nil && want["host"] == nil {
-		return nil, fmt.Errorf("%s does not exist yet: host (or url) is needed to create it", kong.ServiceKind.Describe(req.Select))
+		what := kong.ServiceKind.Describe(req.Select)
+		if !m.CheckMode {
+			return nil, fmt.Errorf("%s does not exist yet: host (or url) is needed to create it", what)
+		}
+		// In check mode an earlier task of the play may be the one that
+		// creates it (and was not run): predict, don't fail.
+		m.Warn(fmt.Sprintf("%s does not exist (check mode): assuming an earlier task creates it; without host or url this task fails in a real run", what))
+		res := ansible.Result{"changed": true, "operation": string(kong.OpCreate), "changes": sortedKeys(want), "service": want}
+		if m.Diff {
+			res["diff"] = map[string]any{"before": map[string]any{}, "after": want}
+		}
+		return res, nil
 	}
 	if err := checkTLSFieldsForVersion(ctx, conn, want, current); err != nil {
 		return nil, err
@@ -215,6 +227,15 @@ func routeNames(routes []kong.Object) []string {
 		}
 	}
 	return names
+}
+
+func sortedKeys(o kong.Object) []string {
+	keys := make([]string, 0, len(o))
+	for k := range o {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func nonNil(s []string) []string {

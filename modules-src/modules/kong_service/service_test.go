@@ -162,6 +162,13 @@ func TestCreateWithoutHost_IsExplained(t *testing.T) {
 	out := env.Run(Definition, map[string]any{"name": "s", "port": 8080})
 	assert.Equal(t, true, out["failed"])
 	assert.Equal(t, `service "s" does not exist yet: host (or url) is needed to create it`, out["msg"])
+
+	// In check mode an earlier (unrun) task may create it: warn, predict.
+	check := env.Run(Definition, map[string]any{"name": "s", "port": 8080, "_ansible_check_mode": true})
+	requireOK(t, check)
+	assert.Equal(t, true, check["changed"])
+	assert.Equal(t, []any{`service "s" does not exist (check mode): assuming an earlier task creates it; without host or url this task fails in a real run`}, check["warnings"])
+	assert.Nil(t, env.Get(t, "/services/s"))
 }
 
 func TestStrict(t *testing.T) {

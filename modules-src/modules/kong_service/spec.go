@@ -31,6 +31,7 @@ var Definition = &ansible.Definition{
 		"Kong never returns the O(url) shorthand: it is expanded to protocol, host, port and path the way Kong expands it, and those four fields are compared. " +
 			"A URL without a path sets C(path) to null.",
 		"Deleting a service that still has routes fails unless O(cascade=true), which deletes the routes first (Kong deletes their plugins with them).",
+		"In check mode, a task that changes a service an earlier task of the play would create (so it does not exist yet) reports a change with a warning instead of failing.",
 		"Kong 2.8 accepts the TLS fields (O(tls_verify), O(tls_verify_depth), O(ca_certificates), O(client_certificate)) only with O(protocol=https); Kong 3.x also with C(tls).",
 	},
 	Fragments: []*ansible.Fragment{kong.Fragment},
