@@ -32,8 +32,10 @@ func TestUniqueness(t *testing.T) {
 				do(t, s, "POST", "/services", map[string]any{"name": "my_service_name", "host": "a.test"}, 201)
 				return nil
 			},
-			path:       "/services",
-			body:       func(map[string]any) map[string]any { return map[string]any{"name": "my_service_name", "host": "b.test"} },
+			path: "/services",
+			body: func(map[string]any) map[string]any {
+				return map[string]any{"name": "my_service_name", "host": "b.test"}
+			},
 			wantStatus: http.StatusConflict,
 			wantBody: func(map[string]any) map[string]any {
 				return map[string]any{"code": float64(5), "name": "unique constraint violation",
@@ -47,8 +49,10 @@ func TestUniqueness(t *testing.T) {
 				do(t, s, "POST", "/services/svc/plugins", map[string]any{"name": "basic-auth"}, 201)
 				return map[string]any{"svc": svc["id"]}
 			},
-			path:       "/plugins",
-			body:       func(ids map[string]any) map[string]any { return map[string]any{"name": "basic-auth", "service": map[string]any{"id": ids["svc"]}} },
+			path: "/plugins",
+			body: func(ids map[string]any) map[string]any {
+				return map[string]any{"name": "basic-auth", "service": map[string]any{"id": ids["svc"]}}
+			},
 			wantStatus: http.StatusConflict,
 			wantBody: func(ids map[string]any) map[string]any {
 				return map[string]any{"code": float64(5), "name": "unique constraint violation",
