@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# make demo: start the Kong emulator on a free loopback port, run
+# playbooks/demo.yml twice (the first run changes things, the second finds
+# everything in place) and stop the emulator again.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/integration/lib.sh
+source "$repo/tests/integration/lib.sh"
+
+if [ ! -f "$repo/playbooks/demo.yml" ]; then
+    echo "demo: playbooks/demo.yml is not in the tree yet" >&2
+    exit 1
+fi
+
+work=$(mktemp -d)
+trap 'stop_emulator; rm -rf "$work"' EXIT
+start_emulator "$repo/build/kong-emulator" "$work/emulator.log"
+echo "demo: Kong emulator (Kong 3.9.3 Admin API) at $KONG_EMULATOR_URL"
+
+export ANSIBLE_COLLECTIONS_PATH="$repo/build/collections"
+export KONG_ADMIN_URL="$KONG_EMULATOR_URL"
+cd "$repo"
+for run in first second; do
+    echo
+    echo "=== demo: $run run of playbooks/demo.yml ==="
+    ansible-playbook -i localhost, -c local -e "kong_admin_url=$KONG_EMULATOR_URL" \
+        playbooks/demo.yml | tee "$work/$run.log"
+done
+
+changed() { sed -n 's/.*changed=\([0-9]*\).*/\1/p' "$1" | head -1; }
+first=$(changed "$work/first.log")
+second=$(changed "$work/second.log")
+echo
+echo "demo: first run changed=$first, second run changed=$second"
+if [ "${first:-0}" -eq 0 ] || [ "${second:-1}" -ne 0 ]; then
+    echo "demo: expected changes on the first run and none on the second" >&2
+    exit 1
+fi
