@@ -19,6 +19,16 @@ type Kind struct {
 	// Shape says how fields compare. Fields it does not list compare
 	// generically (see Shape); it may be nil.
 	Shape *Shape
+	// Schema is the path under /schemas whose defaults strict mode uses;
+	// empty means Collection. A plugin sets "plugins/<name>".
+	Schema string
+}
+
+func (k *Kind) schemaPath() string {
+	if k.Schema != "" {
+		return k.Schema
+	}
+	return k.Collection
 }
 
 // Selector names the entity a task is about: by id, by endpoint key, or both
@@ -150,7 +160,7 @@ func (c *Conn) desiredFor(ctx context.Context, r *Request) (Object, error) {
 	if !r.Strict {
 		return desired, nil
 	}
-	schema, err := c.Schema(ctx, r.Kind.Collection)
+	schema, err := c.Schema(ctx, r.Kind.schemaPath())
 	if err != nil {
 		return nil, err
 	}
