@@ -6,6 +6,7 @@ package all
 import (
 	"platform.ops/modules-src/internal/ansible"
 	kongservice "platform.ops/modules-src/modules/kong_service"
+	maprclusterid "platform.ops/modules-src/modules/mapr_clusterid"
 	maprlicense "platform.ops/modules-src/modules/mapr_license"
 )
 
@@ -14,5 +15,6 @@ func Definitions() []*ansible.Definition {
 	return []*ansible.Definition{
 		kongservice.Definition,
 		maprlicense.Definition,
+		maprclusterid.Definition,
 	}
 }
