@@ -311,3 +311,29 @@ func convertJSONArg(v any) (any, error) {
 	}
 	return nil, fmt.Errorf("%s cannot be converted to a json string", pyType(v))
 }
+
+// ConvertValue converts a Go value to an option type (and list elements
+// type) with AnsibleModule's rules, e.g. a documented default "80" of an
+// int option to 80.
+func ConvertValue(t, elements Type, v any) (any, error) {
+	convert, ok := converterFor(t)
+	if !ok {
+		return nil, fmt.Errorf("unknown type %q", t)
+	}
+	out, err := convert(normalize(v))
+	if err != nil || elements == "" {
+		return out, err
+	}
+	list, isList := out.([]any)
+	convertElem, ok := converterFor(elements)
+	if !isList || !ok {
+		return nil, fmt.Errorf("elements %q need a list type", elements)
+	}
+	converted := make([]any, len(list))
+	for i, e := range list {
+		if converted[i], err = convertElem(e); err != nil {
+			return nil, err
+		}
+	}
+	return converted, nil
+}

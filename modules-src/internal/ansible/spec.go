@@ -105,9 +105,15 @@ func checkSpec(path string, spec *Spec) []error {
 		if opt.ApplyDefaults && (opt.Suboptions == nil || opt.Type != Dict) {
 			bad("option %s: ApplyDefaults needs a dict with suboptions", name)
 		}
-		if opt.Default != nil && opt.Choices != nil {
+		var def any
+		if opt.Default != nil {
+			var err error
+			if def, err = ConvertValue(opt.Type, opt.Elements, opt.Default); err != nil {
+				bad("option %s: default %s cannot be converted to %s: %v", name, pyRepr(normalize(opt.Default)), typeName(opt.Type), err)
+			}
+		}
+		if def != nil && opt.Choices != nil {
 			choices, _ := normalize(opt.Choices).([]any)
-			def := normalize(opt.Default)
 			items, isList := def.([]any)
 			if !isList {
 				items = []any{def}
