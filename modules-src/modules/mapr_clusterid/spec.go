@@ -12,7 +12,9 @@ import (
 // executor runs configure.sh, maprcli and systemctl; tests may swap it.
 var executor mapr.Executor = mapr.OSExecutor{}
 
-func pathOpt(desc ...string) *ansible.Option { return &ansible.Option{Type: ansible.Path, Description: desc} }
+func pathOpt(desc ...string) *ansible.Option {
+	return &ansible.Option{Type: ansible.Path, Description: desc}
+}
 func boolOpt(def bool, desc ...string) *ansible.Option {
 	return &ansible.Option{Type: ansible.Bool, Default: def, Description: desc}
 }
@@ -45,7 +47,7 @@ var Definition = &ansible.Definition{
 				"Letters, digits, C(.), C(_) and C(-), starting with a letter or digit."}},
 			"cldb_nodes": {Type: ansible.List, Elements: ansible.Str, Description: []string{"CLDB hosts as C(host) or C(host:port) (C(configure.sh -C)). Required with V(present) and V(regenerated). Order does not matter."}},
 			"zk_nodes":   {Type: ansible.List, Elements: ansible.Str, Description: []string{"ZooKeeper hosts as C(host) or C(host:port) (C(configure.sh -Z)). Required with V(present) and V(regenerated). Order does not matter."}},
-			"secure": {Type: ansible.Bool, Description: []string{"V(true) passes C(-secure), V(false) C(-unsecure). Unset keeps what the node has (configure.sh inherits it)."}},
+			"secure":     {Type: ansible.Bool, Description: []string{"V(true) passes C(-secure), V(false) C(-unsecure). Unset keeps what the node has (configure.sh inherits it)."}},
 			"configure_args": {Type: ansible.List, Elements: ansible.Str, Description: []string{
 				"Extra words for configure.sh, e.g. C([-u, mapr, -g, mapr, -genkeys]). Each list item is one argument.",
 				"The options the module manages (C(-N), C(-C), C(-Z), C(-R), C(-secure), C(-unsecure), C(-no-autostart), C(-on-prompt-cont)) are refused here."}},
@@ -56,7 +58,7 @@ var Definition = &ansible.Definition{
 			"ticket_file":    pathOpt("MapR ticket exported as C(MAPR_TICKETFILE_LOCATION) for maprcli. Default is C(<mapr_home>/conf/mapruserticket) when it exists."),
 			"force":          boolOpt(false, "With V(regenerated), proceed although data markers show the node was part of a running cluster. The markers found are returned."),
 			"stop_warden":    boolOpt(false, "With V(regenerated), stop mapr-warden (C(systemctl stop mapr-warden)) and wait until it is inactive instead of refusing. Warden is never started by this module."),
-			"timeout": {Type: ansible.Int, Default: 600, Description: []string{"Seconds configure.sh (and each other command, and the wait for warden to stop) may take before the task fails."}},
+			"timeout":        {Type: ansible.Int, Default: 600, Description: []string{"Seconds configure.sh (and each other command, and the wait for warden to stop) may take before the task fails."}},
 		},
 		RequiredIf: []ansible.RequiredIf{
 			{Key: "state", Value: "present", Requires: []string{"cluster_name", "cldb_nodes", "zk_nodes"}},
