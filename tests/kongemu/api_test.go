@@ -326,3 +326,47 @@ func TestInProcessClient(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, string(body), `"database":{"reachable":true}`)
 }
+
+// BenchmarkGetServiceByName measures GET /services/{name} through the
+// handler (no network), with 100 services stored.
+func BenchmarkGetServiceByName(b *testing.B) {
+	s, err := New(Options{})
+	require.NoError(b, err)
+	for i := 0; i < 100; i++ {
+		req := httptest.NewRequest("POST", "/services", strings.NewReader(fmt.Sprintf(`{"name":"svc%d","host":"a.test"}`, i)))
+		req.Header.Set("Content-Type", "application/json")
+		s.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest("GET", "/services/svc42", nil))
+		if rec.Code != 200 {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}
+
+// BenchmarkGetServiceByNameHTTP is the same over a loopback HTTP connection.
+func BenchmarkGetServiceByNameHTTP(b *testing.B) {
+	s, err := New(Options{})
+	require.NoError(b, err)
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	resp, err := http.Post(ts.URL+"/services", "application/json", strings.NewReader(`{"name":"svc","host":"a.test"}`))
+	require.NoError(b, err)
+	resp.Body.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		resp, err := http.Get(ts.URL + "/services/svc")
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatalf("status %d", resp.StatusCode)
+		}
+	}
+}

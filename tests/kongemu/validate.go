@@ -167,6 +167,16 @@ func dedupe(list []any) []any {
 }
 
 func jsonEqual(a, b any) bool {
+	switch x := a.(type) {
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case nil:
+		return b == nil
+	}
 	if an, ok := toFloat(a); ok {
 		bn, ok := toFloat(b)
 		return ok && an == bn
