@@ -50,7 +50,7 @@ func TestFaults_StatusCountAndRetryAfter(t *testing.T) {
 
 	do(t, s, "GET", "/services", nil, 503)
 	do(t, s, "POST", "/services", map[string]any{"host": "a.test"}, 201) // other method unaffected
-	do(t, s, "GET", "/routes", nil, 200)                               // other path unaffected
+	do(t, s, "GET", "/routes", nil, 200)                                 // other path unaffected
 	do(t, s, "GET", "/services", nil, 503)
 	do(t, s, "GET", "/services", nil, 200) // count used up
 
