@@ -25,7 +25,6 @@ var Fragment = &ansible.Fragment{
 				EnvFallback: []string{"KONG_ADMIN_URL"},
 				Description: []string{
 					"Base URL of the Kong Admin API, for example C(https://kong-admin.example.com:8444).",
-					"If not set, the environment variable E(KONG_ADMIN_URL) is used, then C(http://localhost:8001).",
 				},
 			},
 			"admin_token": {
@@ -34,7 +33,6 @@ var Fragment = &ansible.Fragment{
 				EnvFallback: []string{"KONG_ADMIN_TOKEN"},
 				Description: []string{
 					"RBAC token sent in the C(Kong-Admin-Token) header (Kong Enterprise RBAC, or a gateway in front of the Admin API).",
-					"If not set, the environment variable E(KONG_ADMIN_TOKEN) is used.",
 				},
 			},
 			"headers": {
@@ -64,21 +62,21 @@ var Fragment = &ansible.Fragment{
 				Type: ansible.Path,
 				Description: []string{
 					"PEM client certificate for mutual TLS to the Admin API.",
-					"May also contain the private key, in which case O(client_key) is not needed.",
+					"May also contain the private key, in which case I(client_key) is not needed.",
 				},
 			},
 			"client_key": {
 				Type:        ansible.Path,
-				Description: []string{"PEM private key of O(client_cert)."},
+				Description: []string{"PEM private key of I(client_cert)."},
 			},
 			"validate_certs": {
 				Type:        ansible.Bool,
 				Default:     true,
-				Description: []string{"Verify the Admin API's TLS certificate. Set to V(false) only for throwaway test setups."},
+				Description: []string{"Verify the Admin API's TLS certificate. Set to C(false) only for throwaway test setups."},
 			},
 			"tls_server_name": {
 				Type:        ansible.Str,
-				Description: []string{"Server name (SNI) expected in the Admin API's certificate, when it differs from the host of O(admin_url)."},
+				Description: []string{"Server name (SNI) expected in the Admin API's certificate, when it differs from the host of I(admin_url)."},
 			},
 			"workspace": {
 				Type: ansible.Str,

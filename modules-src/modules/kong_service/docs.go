@@ -68,8 +68,8 @@ const examples = `- name: Create or update a service from a URL
 const returns = `service:
   description:
     - The service as Kong holds it after the task (in check mode, as it would be).
-    - Kong returns every field; unset ones are null. Kong never returns O(url).
-  returned: when O(state=present)
+    - Kong returns every field; unset ones are null. Kong never returns I(url).
+  returned: when C(state=present)
   type: dict
   sample:
     id: 9f3c6b0e-1111-4222-8333-444455556666
@@ -103,18 +103,20 @@ operation:
   choices: [create, update, delete, none]
   sample: update
 deleted_routes:
-  description: Names (or ids, for unnamed routes) of the routes deleted with the service by O(cascade=true).
-  returned: when O(state=absent) and routes were deleted
+  description: Names (or ids, for unnamed routes) of the routes deleted with the service by C(cascade=true).
+  returned: when C(state=absent) and routes were deleted
   type: list
   elements: str
   sample: [orders-get, orders-post]
 diff:
-  description: Before and after of the fields the task manages (with C(--diff)).
+  description:
+    - Before and after of the fields the task manages, i.e. the options given (all fields with I(strict=true)), with C(--diff).
+    - On delete, C(before) is the whole service plus the C(routes) deleted with it.
   returned: when diff mode is on
   type: dict
   sample:
-    before: {port: 80}
-    after: {port: 8080}
+    before: {name: orders, port: 80}
+    after: {name: orders, port: 8080}
 status:
   description: HTTP status of the Kong request that failed.
   returned: on a Kong error
