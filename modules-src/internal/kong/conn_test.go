@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -278,4 +279,56 @@ func TestTLS_BadFilesAreNamed(t *testing.T) {
 	cfg.ClientKey = "/tmp/key.pem"
 	_, err = NewConn(cfg)
 	assert.EqualError(t, err, "client_key is set but client_cert is not: both are needed for mutual TLS")
+}
+
+func TestConn_UnreachableAdminAPI(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	cfg := testConfig(url)
+	cfg.Retries = 0
+	c, err := NewConn(cfg)
+	require.NoError(t, err)
+	_, err = c.Info(context.Background())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "reading the Kong version (GET /): cannot reach the Kong Admin API (GET "+url+"/): dial tcp")
+}
+
+func TestTLS_CAPathMayBeADirectory(t *testing.T) {
+	t.Parallel()
+	pki := kongtest.NewPKI(t)
+	srv := httptest.NewUnstartedServer(&recorder{})
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{pki.Server}}
+	srv.StartTLS()
+	defer srv.Close()
+	cfg := testConfig(srv.URL)
+	cfg.CAPath = filepath.Dir(pki.CAFile) // also holds keys, which are skipped
+	c, err := NewConn(cfg)
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = c.Info(context.Background())
+	require.NoError(t, err)
+}
+
+func TestConn_TimeoutAppliesToEachRequest(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	cfg := testConfig(srv.URL)
+	cfg.Timeout, cfg.Retries = 300*time.Millisecond, 0
+	c, err := NewConn(cfg)
+	require.NoError(t, err)
+	start := time.Now()
+	_, err = c.Get(context.Background(), "/services/x")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Client.Timeout exceeded")
+	assert.Less(t, time.Since(start), 2*time.Second)
 }

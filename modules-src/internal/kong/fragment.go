@@ -1,9 +1,3 @@
-// Package kong is what every Kong module shares: the connection options
-// (one doc fragment), a go-kong client built from them with retries and
-// Kong's error bodies kept, version detection, and the reconcile engine that
-// turns "what the user set" and "what Kong holds" into a plan, a diff and the
-// requests that apply it. Entity specifics live in one file per entity
-// (service.go, ...); everything else is generic.
 package kong
 
 import "platform.ops/modules-src/internal/ansible"

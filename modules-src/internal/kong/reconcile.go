@@ -22,11 +22,23 @@ type Kind struct {
 	// Schema is the path under /schemas whose defaults strict mode uses;
 	// empty means Collection. A plugin sets "plugins/<name>".
 	Schema string
+	// DAO is Kong's entity name under /schemas when it differs from the URL
+	// collection: credentials live at /key-auths, /basic-auths, ... but
+	// their schemas are keyauth_credentials, basicauth_credentials, ...
+	// (POST /schemas/{DAO}/validate). Empty means Collection.
+	DAO string
 }
 
 func (k *Kind) schemaPath() string {
 	if k.Schema != "" {
 		return k.Schema
+	}
+	return k.daoName()
+}
+
+func (k *Kind) daoName() string {
+	if k.DAO != "" {
+		return k.DAO
 	}
 	return k.Collection
 }
@@ -206,10 +218,10 @@ func (c *Conn) wouldBe(r *Request, plan *Plan) Object {
 }
 
 // Validate asks Kong whether it would accept the entity
-// (POST /schemas/{collection}/validate). A rejection fails with Kong's
+// (POST /schemas/{DAO or collection}/validate). A rejection fails with Kong's
 // message and fields, like the real write would.
 func (c *Conn) Validate(ctx context.Context, k *Kind, entity Object, what string) error {
-	_, err := c.Send(ctx, http.MethodPost, PathFor("schemas", k.Collection, "validate"), entity)
+	_, err := c.Send(ctx, http.MethodPost, PathFor("schemas", k.daoName(), "validate"), entity)
 	if err != nil {
 		return ErrorFromKong(err, "validating "+what+" (check mode)")
 	}

@@ -62,3 +62,12 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestUnreachableAdminAPI_SaysSo(t *testing.T) {
+	t.Parallel()
+	out := ansible.Execute(context.Background(), Definition, map[string]any{
+		"name": "s", "host": "a.test", "admin_url": "http://127.0.0.1:1", "admin_retries": 0,
+	})
+	assert.Equal(t, true, out["failed"])
+	assert.Contains(t, out["msg"], `reading service "s": cannot reach the Kong Admin API (GET http://127.0.0.1:1/services/s): dial tcp 127.0.0.1:1: connect: connection refused`)
+}
