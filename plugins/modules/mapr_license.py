@@ -14,16 +14,16 @@ short_description: Add or remove a MapR (HPE Ezmeral Data Fabric) license, once
 description:
   - Adds a license with C(maprcli license add) only when it is not installed yet, so re-runs report ok instead of failing on maprcli's duplicate error.
   - The license is identified by the C(hash:) line of its text, which C(maprcli license list) shows as the license's C(id). A license without a C(hash:) line is compared by its text.
-  - Before calling C(maprcli license add) the module refuses a license that is not a signed MapR license, that has expired, or (O(check_cluster_id=true)) that is bound to another cluster id than C(maprcli license showid) reports.
+  - Before calling C(maprcli license add) the module refuses a license that is not a signed MapR license, that has expired, or (I(check_cluster_id=true)) that is bound to another cluster id than C(maprcli license showid) reports.
   - After adding, the module lists the licenses again and fails if the new one is not there.
   - 'Runs on the node where maprcli is installed (e.g. a CLDB node, C(run_once: true)). maprcli is executed directly, never through a shell.'
 author:
   - platform.ops maintainers (@platform-ops)
 notes:
-  - 'The license text is never returned, logged or shown in a diff: O(content) is C(no_log), a license read from O(src) is masked like a secret, and maprcli''s output is never echoed, only its error lines.'
+  - 'The license text is never returned, logged or shown in a diff: I(content) is C(no_log), a license read from I(src) is masked like a secret, and maprcli''s output is never echoed, only its error lines.'
   - C(maprcli license list -json) prints invalid JSON (a raw newline inside the license text); the module repairs it before parsing.
   - Which exact error texts and exit codes maprcli uses for a duplicate, expired or foreign license is not documented publicly; the module does not depend on them.
-  - NFS servers and standby CLDBs may need a restart to see a new license; the result's RV(hints) says so when a license was added.
+  - NFS servers and standby CLDBs may need a restart to see a new license; the result's C(hints) says so when a license was added.
 extends_documentation_fragment:
   - platform.ops.attributes
   - platform.ops.attributes.actiongroup_mapr
@@ -45,11 +45,11 @@ options:
     type: str
   license_id:
     description:
-      - Id of the license (as C(maprcli license list) shows it) to remove with O(state=absent), instead of O(src) or O(content).
+      - Id of the license (as C(maprcli license list) shows it) to remove with I(state=absent), instead of I(src) or I(content).
     type: str
   mapr_home:
     description:
-      - MapR installation directory; O(maprcli_path) and the default O(ticket_file) are found under it.
+      - MapR installation directory; I(maprcli_path) and the default I(ticket_file) are found under it.
     type: path
     default: /opt/mapr
   mapr_user:
@@ -68,7 +68,7 @@ options:
     type: path
   state:
     description:
-      - V(present) adds the license unless it is installed; V(absent) removes it (a license that is not installed is ok).
+      - C(present) adds the license unless it is installed; C(absent) removes it (a license that is not installed is ok).
       - 'Built-in licenses (C(deletable: false)) cannot be removed.'
     type: str
     default: present
@@ -124,12 +124,12 @@ EXAMPLES = r'''
 RETURN = r'''
 license_id:
   description: Id of the license (the C(hash:) of its text, as C(maprcli license list) shows it).
-  returned: when the license has a hash or O(license_id) is given
+  returned: when the license has a hash or I(license_id) is given
   type: str
   sample: Dc2TEsJGHQx6LuhRbhIJKhhI/Vo=
 cluster_id:
   description: Cluster id reported by C(maprcli license showid), when it was queried.
-  returned: when O(check_cluster_id=true) and the license is bound to a cluster
+  returned: when I(check_cluster_id=true) and the license is bound to a cluster
   type: str
   sample: "5119043355327235351"
 licenses:

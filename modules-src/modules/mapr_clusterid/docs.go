@@ -33,7 +33,7 @@ const returns = `cluster_id:
   type: str
   sample: "5119043355327235351"
 source:
-  description: Where RV(cluster_id) came from, V(file) (C(conf/clusterid)), V(maprcli) (C(maprcli license showid)) or V(none).
+  description: Where C(cluster_id) came from, C(file) (C(conf/clusterid)), C(maprcli) (C(maprcli license showid)) or C(none).
   returned: always
   type: str
   sample: file
@@ -67,22 +67,22 @@ command:
   type: list
   elements: str
 previous_cluster_id:
-  description: Cluster id before V(regenerated).
-  returned: with O(state=regenerated)
+  description: Cluster id before C(regenerated).
+  returned: with I(state=regenerated)
   type: str
 backups:
-  description: Backup copies made before V(regenerated) removed the files.
-  returned: with O(state=regenerated), when not in check mode
+  description: Backup copies made before C(regenerated) removed the files.
+  returned: with I(state=regenerated), when not in check mode
   type: list
   elements: str
 markers:
-  description: Data markers found on the node (reason for a refusal, or overridden by O(force)).
-  returned: with O(state=regenerated)
+  description: Data markers found on the node (reason for a refusal, or overridden by I(force)).
+  returned: with I(state=regenerated)
   type: list
   elements: str
 warden_stopped:
   description: Whether the module stopped mapr-warden.
-  returned: with O(state=regenerated)
+  returned: with I(state=regenerated)
   type: bool
 configure_log:
   description: Last lines of C(configure.log) when configure.sh failed.

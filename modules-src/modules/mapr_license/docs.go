@@ -30,12 +30,12 @@ const examples = `- name: Add the cluster license from a file already on the CLD
 
 const returns = `license_id:
   description: Id of the license (the C(hash:) of its text, as C(maprcli license list) shows it).
-  returned: when the license has a hash or O(license_id) is given
+  returned: when the license has a hash or I(license_id) is given
   type: str
   sample: Dc2TEsJGHQx6LuhRbhIJKhhI/Vo=
 cluster_id:
   description: Cluster id reported by C(maprcli license showid), when it was queried.
-  returned: when O(check_cluster_id=true) and the license is bound to a cluster
+  returned: when I(check_cluster_id=true) and the license is bound to a cluster
   type: str
   sample: "5119043355327235351"
 licenses:
