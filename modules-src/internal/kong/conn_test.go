@@ -329,6 +329,6 @@ func TestConn_TimeoutAppliesToEachRequest(t *testing.T) {
 	start := time.Now()
 	_, err = c.Get(context.Background(), "/services/x")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "Client.Timeout exceeded")
+	assert.Contains(t, err.Error(), "/services/x): no answer within the timeout (option timeout)")
 	assert.Less(t, time.Since(start), 2*time.Second)
 }

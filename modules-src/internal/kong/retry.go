@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -156,6 +157,10 @@ type ConnError struct {
 }
 
 func (e *ConnError) Error() string {
+	var ne net.Error
+	if errors.As(e.Err, &ne) && ne.Timeout() {
+		return fmt.Sprintf("cannot reach the Kong Admin API (%s %s): no answer within the timeout (option timeout)", e.Method, e.URL)
+	}
 	cause := e.Err
 	var ue *url.Error
 	if errors.As(cause, &ue) {
