@@ -177,12 +177,9 @@ func convertInt(v any) (any, error) {
 	case int:
 		return t, nil
 	case bool:
-		// Python keeps a bool here (bool is an int subclass); we return
-		// 0/1 so Params.Int sees the number Python would compute with.
-		if t {
-			return 1, nil
-		}
-		return 0, nil
+		// Python keeps a bool (bool is an int subclass); so do we, for
+		// identical results. Params.Int reads it as 1 or 0.
+		return t, nil
 	case string:
 		if i, ok := parsePyInt(t); ok {
 			return i, nil

@@ -39,8 +39,19 @@ func (p Params) String(name string) string { s, _ := p[name].(string); return s 
 // Bool returns a bool option, false when unset.
 func (p Params) Bool(name string) bool { b, _ := p[name].(bool); return b }
 
-// Int returns an int option, 0 when unset.
-func (p Params) Int(name string) int { i, _ := p[name].(int); return i }
+// Int returns an int option, 0 when unset. A bool given for an int option
+// is kept by validation, as AnsibleModule does, and read here as 1 or 0.
+func (p Params) Int(name string) int {
+	switch v := p[name].(type) {
+	case int:
+		return v
+	case bool:
+		if v {
+			return 1
+		}
+	}
+	return 0
+}
 
 // Float returns a float option, 0 when unset.
 func (p Params) Float(name string) float64 { f, _ := p[name].(float64); return f }

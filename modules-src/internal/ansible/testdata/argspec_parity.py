@@ -62,9 +62,18 @@ def run(case):
     }
 
 
+def run_or_crash(case):
+    # Some inputs crash ansible-core itself (e.g. a dict option with
+    # suboptions given the number 5); report them so the test can skip them.
+    try:
+        return run(case)
+    except Exception as e:  # pylint: disable=broad-except
+        return {'id': case['id'], 'crash': '%s: %s' % (type(e).__name__, e)}
+
+
 def main():
     cases = json.load(sys.stdin)
-    json.dump([run(case) for case in cases], sys.stdout)
+    json.dump([run_or_crash(case) for case in cases], sys.stdout)
 
 
 if __name__ == '__main__':
