@@ -12,6 +12,13 @@ class ModuleDocFragment(object):
 
     DOCUMENTATION = r'''
 options:
+  admin_headers:
+    description:
+      - Extra HTTP headers sent with every Admin API request.
+      - >-
+        Values of headers whose name looks secret (contains C(token), C(auth), C(key), C(secret), C(password) or
+        C(cookie)) are masked in the task output.
+    type: dict
   admin_retries:
     description:
       - How many times an idempotent request (GET, PUT, DELETE) is retried after a connection error, an HTTP 5xx or an HTTP 429.
@@ -21,14 +28,12 @@ options:
   admin_token:
     description:
       - RBAC token sent in the C(Kong-Admin-Token) header (Kong Enterprise RBAC, or a gateway in front of the Admin API).
-      - If not set, the environment variable E(KONG_ADMIN_TOKEN) is used.
       - If not set, the value of the environment variable C(KONG_ADMIN_TOKEN) is used.
       - 'This value is secret: it is masked in all module output and logs.'
     type: str
   admin_url:
     description:
       - Base URL of the Kong Admin API, for example C(https://kong-admin.example.com:8444).
-      - If not set, the environment variable E(KONG_ADMIN_URL) is used, then C(http://localhost:8001).
       - If not set, the value of the environment variable C(KONG_ADMIN_URL) is used.
     type: str
     default: http://localhost:8001
@@ -40,17 +45,12 @@ options:
   client_cert:
     description:
       - PEM client certificate for mutual TLS to the Admin API.
-      - May also contain the private key, in which case O(client_key) is not needed.
+      - May also contain the private key, in which case I(client_key) is not needed.
     type: path
   client_key:
     description:
-      - PEM private key of O(client_cert).
+      - PEM private key of I(client_cert).
     type: path
-  headers:
-    description:
-      - Extra HTTP headers sent with every Admin API request.
-      - Values of headers whose name looks secret (contains C(token), C(auth), C(key), C(secret), C(password) or C(cookie)) are masked in the task output.
-    type: dict
   timeout:
     description:
       - Timeout in seconds of each Admin API request (connect, TLS handshake, response).
@@ -58,7 +58,7 @@ options:
     default: 30
   tls_server_name:
     description:
-      - Server name (SNI) expected in the Admin API's certificate, when it differs from the host of O(admin_url).
+      - Server name (SNI) expected in the Admin API's certificate, when it differs from the host of I(admin_url).
     type: str
   url_password:
     description:
@@ -71,7 +71,7 @@ options:
     type: str
   validate_certs:
     description:
-      - Verify the Admin API's TLS certificate. Set to V(false) only for throwaway test setups.
+      - Verify the Admin API's TLS certificate. Set to C(false) only for throwaway test setups.
     type: bool
     default: true
   workspace:

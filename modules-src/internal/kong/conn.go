@@ -71,7 +71,7 @@ func ConfigFromParams(m *ansible.Module) (Config, error) {
 	if cfg.Retries < 0 {
 		return cfg, fmt.Errorf("admin_retries must be 0 or more, got %d", cfg.Retries)
 	}
-	if h := p.Dict("headers"); len(h) > 0 {
+	if h := p.Dict("admin_headers"); len(h) > 0 {
 		cfg.Headers = make(map[string]string, len(h))
 		for k, v := range h {
 			s, ok := v.(string)

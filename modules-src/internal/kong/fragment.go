@@ -29,7 +29,9 @@ var Fragment = &ansible.Fragment{
 					"RBAC token sent in the C(Kong-Admin-Token) header (Kong Enterprise RBAC, or a gateway in front of the Admin API).",
 				},
 			},
-			"headers": {
+			// Not "headers": a Kong Route has a field of that name, and
+			// module_defaults for group/platform.ops.kong would set it.
+			"admin_headers": {
 				Type: ansible.Dict,
 				Description: []string{
 					"Extra HTTP headers sent with every Admin API request.",

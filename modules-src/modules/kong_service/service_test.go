@@ -266,7 +266,7 @@ func TestRBACToken(t *testing.T) {
 	assert.Contains(t, denied["msg"], "Invalid credentials")
 
 	out := env.Run(Definition, map[string]any{"name": "s", "host": "a.test", "admin_token": token,
-		"headers": map[string]any{"X-Api-Key": "header-secret", "X-Team": "edge"}})
+		"admin_headers": map[string]any{"X-Api-Key": "header-secret", "X-Team": "edge"}})
 	requireOK(t, out)
 	assert.Equal(t, true, out["changed"])
 	raw, err := json.Marshal(out)
