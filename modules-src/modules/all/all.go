@@ -5,6 +5,7 @@ package all
 
 import (
 	"platform.ops/modules-src/internal/ansible"
+	kongplugin "platform.ops/modules-src/modules/kong_plugin"
 	kongservice "platform.ops/modules-src/modules/kong_service"
 	maprclusterid "platform.ops/modules-src/modules/mapr_clusterid"
 	maprlicense "platform.ops/modules-src/modules/mapr_license"
@@ -14,6 +15,7 @@ import (
 func Definitions() []*ansible.Definition {
 	return []*ansible.Definition{
 		kongservice.Definition,
+		kongplugin.Definition,
 		maprlicense.Definition,
 		maprclusterid.Definition,
 	}
