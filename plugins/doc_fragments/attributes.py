@@ -8,7 +8,9 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    "Attributes of platform.ops modules: check and diff mode support, action groups."
+    """
+    Attributes of platform.ops modules: check and diff mode support, action groups.
+    """
 
     ACTIONGROUP_KONG = r'''
 attributes:

@@ -8,7 +8,10 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    "Options to reach the Kong Admin API, shared by all platform.ops Kong modules. Set them once for a play with C(module_defaults: {group/platform.ops.kong: {...}})."
+    """
+    Options to reach the Kong Admin API, shared by all platform.ops Kong modules. Set them once for a play with
+    C(module_defaults: {group/platform.ops.kong: {...}}).
+    """
 
     DOCUMENTATION = r'''
 options:

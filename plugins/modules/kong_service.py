@@ -13,16 +13,28 @@ module: kong_service
 short_description: Manage Kong Gateway services
 description:
   - Create, update or delete a Kong Gateway Service through the Kong Admin API (Kong 3.x and 2.8).
-  - Only the options you set are compared with what Kong holds, so Kong's defaults and fields managed by other tools never cause a change. Set O(strict=true) to also reset every field you left out to Kong's default.
+  - >-
+    Only the options you set are compared with what Kong holds, so Kong's defaults and fields managed by other tools
+    never cause a change. Set C(strict=true) to also reset every field you left out to Kong's default.
   - Creates are race-safe (C(PUT /services/{name})); updates send only the fields that differ (C(PATCH)).
-  - In check mode nothing is written, and the would-be service is validated by Kong (C(POST /schemas/services/validate)), so C(--check) catches what Kong would reject.
+  - >-
+    In check mode nothing is written, and the would-be service is validated by Kong (C(POST
+    /schemas/services/validate)), so C(--check) catches what Kong would reject.
 author:
   - platform.ops maintainers (@platform-ops)
 notes:
-  - 'Kong never returns the O(url) shorthand: it is expanded to protocol, host, port and path the way Kong expands it, and those four fields are compared. A URL without a path sets C(path) to null.'
-  - Deleting a service that still has routes fails unless O(cascade=true), which deletes the routes first (Kong deletes their plugins with them).
-  - In check mode, a task that changes a service an earlier task of the play would create (so it does not exist yet) reports a change with a warning instead of failing.
-  - Kong 2.8 accepts the TLS fields (O(tls_verify), O(tls_verify_depth), O(ca_certificates), O(client_certificate)) only with O(protocol=https); Kong 3.x also with C(tls).
+  - >-
+    Kong never returns the I(url) shorthand: it is expanded to protocol, host, port and path the way Kong expands it,
+    and those four fields are compared. A URL without a path sets C(path) to null.
+  - >-
+    Deleting a service that still has routes fails unless C(cascade=true), which deletes the routes first (Kong deletes
+    their plugins with them).
+  - >-
+    In check mode, a task that changes a service an earlier task of the play would create (so it does not exist yet)
+    reports a change with a warning instead of failing.
+  - >-
+    Kong 2.8 accepts the TLS fields (I(tls_verify), I(tls_verify_depth), I(ca_certificates), I(client_certificate)) only
+    with C(protocol=https); Kong 3.x also with C(tls).
 extends_documentation_fragment:
   - platform.ops.kong
   - platform.ops.attributes
@@ -35,7 +47,9 @@ options:
     elements: str
   cascade:
     description:
-      - With O(state=absent), also delete the service's routes (and, through Kong, their plugins). Without it, deleting a service that has routes fails and names them.
+      - >-
+        With C(state=absent), also delete the service's routes (and, through Kong, their plugins). Without it, deleting
+        a service that has routes fails and names them.
     type: bool
     default: false
   client_certificate:
@@ -44,19 +58,23 @@ options:
     type: str
   connect_timeout:
     description:
-      - Timeout in milliseconds to connect to the upstream. Kong's default is V(60000).
+      - Timeout in milliseconds to connect to the upstream. Kong's default is C(60000).
     type: int
   enabled:
     description:
-      - Whether the service is active. A disabled service makes its routes answer 404. Kong's default is V(true).
+      - Whether the service is active. A disabled service makes its routes answer 404. Kong's default is C(true).
     type: bool
   host:
     description:
-      - Host name or IP of the upstream (or the name of a Kong Upstream), without port. Needed to create a service unless O(url) is given.
+      - >-
+        Host name or IP of the upstream (or the name of a Kong Upstream), without port. Needed to create a service
+        unless I(url) is given.
     type: str
   id:
     description:
-      - UUID of the service. Used to find it instead of O(name); when both are given the id wins and a different O(name) renames the service.
+      - >-
+        UUID of the service. Used to find it instead of I(name); when both are given the id wins and a different I(name)
+        renames the service.
       - When the service does not exist, it is created with this id.
     type: str
   name:
@@ -66,15 +84,15 @@ options:
     type: str
   path:
     description:
-      - Path prefix of upstream requests, starting with V(/). Not allowed with the tcp, tls, udp, grpc and grpcs protocols.
+      - Path prefix of upstream requests, starting with C(/). Not allowed with the tcp, tls, udp, grpc and grpcs protocols.
     type: str
   port:
     description:
-      - Upstream port. Kong's default is V(80).
+      - Upstream port. Kong's default is C(80).
     type: int
   protocol:
     description:
-      - Protocol Kong uses to talk to the upstream. Kong's default is V(http).
+      - Protocol Kong uses to talk to the upstream. Kong's default is C(http).
     type: str
     choices:
       - grpc
@@ -87,15 +105,15 @@ options:
       - udp
   read_timeout:
     description:
-      - Timeout in milliseconds between two reads from the upstream. Kong's default is V(60000).
+      - Timeout in milliseconds between two reads from the upstream. Kong's default is C(60000).
     type: int
   retries:
     description:
-      - Number of retries when proxying fails. Kong's default is V(5).
+      - Number of retries when proxying fails. Kong's default is C(5).
     type: int
   state:
     description:
-      - V(present) creates or updates the service; V(absent) deletes it (deleting a missing service is not an error).
+      - C(present) creates or updates the service; C(absent) deletes it (deleting a missing service is not an error).
     type: str
     default: present
     choices:
@@ -103,14 +121,16 @@ options:
       - absent
   strict:
     description:
-      - 'V(false): compare and change only the options given in the task.'
-      - 'V(true): the task describes the whole service. Every field left out is reset to Kong''s default (from C(GET /schemas/services)), e.g. removed tags or a path are cleared.'
+      - 'C(false): compare and change only the options given in the task.'
+      - >-
+        C(true): the task describes the whole service. Every field left out is reset to Kong's default (from C(GET
+        /schemas/services)), e.g. removed tags or a path are cleared.
     type: bool
     default: false
   tags:
     description:
       - 'Tags of the service. Compared as a set: order and duplicates do not matter.'
-      - V([]) and an unset list are the same for Kong.
+      - C([]) and an unset list are the same for Kong.
     type: list
     elements: str
   tls_verify:
@@ -123,12 +143,12 @@ options:
     type: int
   url:
     description:
-      - Shorthand for O(protocol), O(host), O(port) and O(path) in one URL, e.g. V(https://api.internal:8443/v1).
+      - Shorthand for I(protocol), I(host), I(port) and I(path) in one URL, e.g. C(https://api.internal:8443/v1).
       - Mutually exclusive with those four options.
     type: str
   write_timeout:
     description:
-      - Timeout in milliseconds between two writes to the upstream. Kong's default is V(60000).
+      - Timeout in milliseconds between two writes to the upstream. Kong's default is C(60000).
     type: int
 attributes:
   check_mode:
@@ -207,8 +227,8 @@ RETURN = r'''
 service:
   description:
     - The service as Kong holds it after the task (in check mode, as it would be).
-    - Kong returns every field; unset ones are null. Kong never returns O(url).
-  returned: when O(state=present)
+    - Kong returns every field; unset ones are null. Kong never returns I(url).
+  returned: when C(state=present)
   type: dict
   sample:
     id: 9f3c6b0e-1111-4222-8333-444455556666
@@ -242,18 +262,20 @@ operation:
   choices: [create, update, delete, none]
   sample: update
 deleted_routes:
-  description: Names (or ids, for unnamed routes) of the routes deleted with the service by O(cascade=true).
-  returned: when O(state=absent) and routes were deleted
+  description: Names (or ids, for unnamed routes) of the routes deleted with the service by C(cascade=true).
+  returned: when C(state=absent) and routes were deleted
   type: list
   elements: str
   sample: [orders-get, orders-post]
 diff:
-  description: Before and after of the fields the task manages (with C(--diff)).
+  description:
+    - Before and after of the fields the task manages, i.e. the options given (all fields with I(strict=true)), with C(--diff).
+    - On delete, C(before) is the whole service plus the C(routes) deleted with it.
   returned: when diff mode is on
   type: dict
   sample:
-    before: {port: 80}
-    after: {port: 8080}
+    before: {name: orders, port: 80}
+    after: {name: orders, port: 8080}
 status:
   description: HTTP status of the Kong request that failed.
   returned: on a Kong error

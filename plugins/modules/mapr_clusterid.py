@@ -12,24 +12,47 @@ DOCUMENTATION = r'''
 module: mapr_clusterid
 short_description: Read, configure or (guarded) regenerate a MapR node's cluster id
 description:
-  - C(read) returns the cluster id from C(<mapr_home>/conf/clusterid) (falling back to C(maprcli license showid)), and the cluster name, security and CLDB nodes from the first line of C(mapr-clusters.conf). It never changes anything.
-  - 'C(present) runs C(configure.sh -N <name> -C <cldbs> -Z <zks> -no-autostart -on-prompt-cont y) only when the node''s configuration differs: other cluster name, other CLDB set (compared sorted, with the default port 7222 added), other ZooKeeper set (from C(warden.conf), default port 5181) or other I(secure). It diffs C(mapr-clusters.conf).'
-  - 'C(regenerated) deletes C(clusterid) and C(mapr-clusters.conf) (after a timestamped backup in C(conf/conf.old/)) and runs configure.sh again. It refuses while the CLDB answers (C(maprcli node cldbmaster)), while mapr-warden runs (unless I(stop_warden=true)) and while any data marker exists (unless I(force=true)): C(conf/mapruserticket), C(conf/disktab), a non-empty C(zkdata/version-2), or a C(cldb.log) that reached RUNNING.'
-  - Every tool is executed directly with an argument vector, never through a shell; host and cluster names are validated so that no value can be taken for an option.
+  - >-
+    C(read) returns the cluster id from C(<mapr_home>/conf/clusterid) (falling back to C(maprcli license showid)), and
+    the cluster name, security and CLDB nodes from the first line of C(mapr-clusters.conf). It never changes anything.
+  - >-
+    C(present) runs C(configure.sh -N <name> -C <cldbs> -Z <zks> -no-autostart -on-prompt-cont y) only when the node's
+    configuration differs: other cluster name, other CLDB set (compared sorted, with the default port 7222 added), other
+    ZooKeeper set (from C(warden.conf), default port 5181) or other I(secure). It diffs C(mapr-clusters.conf).
+  - >-
+    C(regenerated) deletes C(clusterid) and C(mapr-clusters.conf) (after a timestamped backup in C(conf/conf.old/)) and
+    runs configure.sh again. It refuses while the CLDB answers (C(maprcli node cldbmaster)), while mapr-warden runs
+    (unless I(stop_warden=true)) and while any data marker exists (unless I(force=true)): C(conf/mapruserticket),
+    C(conf/disktab), a non-empty C(zkdata/version-2), or a C(cldb.log) that reached RUNNING.
+  - >-
+    Every tool is executed directly with an argument vector, never through a shell; host and cluster names are validated
+    so that no value can be taken for an option.
 author:
   - platform.ops maintainers (@platform-ops)
 notes:
-  - Which component writes C(conf/clusterid), and when, is not documented publicly. The evidence points at the CLDB on its first start, not configure.sh. After C(present) or C(regenerated) the id may therefore still be missing; the module then returns C(cluster_id=null) with a warning instead of failing.
-  - On a node whose CLDB or ZooKeeper state already exists, C(regenerated) may bring back the old id (it is kept in that state); the module warns when the id did not change.
-  - configure.sh keeps the first line of C(mapr-clusters.conf) as the current cluster and only appends a line for another name, so C(present) with another I(cluster_name) on a configured node fails with a clear message; use C(regenerated) for a rename.
-  - When configure.sh fails, C(mapr-clusters.conf) (and with C(regenerated) also C(clusterid)) is put back as it was, and the error lines and the tail of C(configure.log) are returned.
+  - >-
+    Which component writes C(conf/clusterid), and when, is not documented publicly. The evidence points at the CLDB on
+    its first start, not configure.sh. After C(present) or C(regenerated) the id may therefore still be missing; the
+    module then returns C(cluster_id=null) with a warning instead of failing.
+  - >-
+    On a node whose CLDB or ZooKeeper state already exists, C(regenerated) may bring back the old id (it is kept in that
+    state); the module warns when the id did not change.
+  - >-
+    configure.sh keeps the first line of C(mapr-clusters.conf) as the current cluster and only appends a line for
+    another name, so C(present) with another I(cluster_name) on a configured node fails with a clear message; use
+    C(regenerated) for a rename.
+  - >-
+    When configure.sh fails, C(mapr-clusters.conf) (and with C(regenerated) also C(clusterid)) is put back as it was,
+    and the error lines and the tail of C(configure.log) are returned.
 extends_documentation_fragment:
   - platform.ops.attributes
   - platform.ops.attributes.actiongroup_mapr
 options:
   cldb_nodes:
     description:
-      - CLDB hosts as C(host) or C(host:port) (C(configure.sh -C)). Required with C(present) and C(regenerated). Order does not matter.
+      - >-
+        CLDB hosts as C(host) or C(host:port) (C(configure.sh -C)). Required with C(present) and C(regenerated). Order
+        does not matter.
     type: list
     elements: str
   cluster_name:
@@ -40,7 +63,9 @@ options:
   configure_args:
     description:
       - Extra words for configure.sh, e.g. C([-u, mapr, -g, mapr, -genkeys]). Each list item is one argument.
-      - The options the module manages (C(-N), C(-C), C(-Z), C(-R), C(-secure), C(-unsecure), C(-no-autostart), C(-on-prompt-cont)) are refused here.
+      - >-
+        The options the module manages (C(-N), C(-C), C(-Z), C(-R), C(-secure), C(-unsecure), C(-no-autostart),
+        C(-on-prompt-cont)) are refused here.
     type: list
     elements: str
   configure_path:
@@ -49,7 +74,9 @@ options:
     type: path
   force:
     description:
-      - With C(regenerated), proceed although data markers show the node was part of a running cluster. The markers found are returned.
+      - >-
+        With C(regenerated), proceed although data markers show the node was part of a running cluster. The markers
+        found are returned.
     type: bool
     default: false
   mapr_home:
@@ -59,7 +86,9 @@ options:
     default: /opt/mapr
   maprcli_path:
     description:
-      - Path of maprcli, used to ask the CLDB (C(read) fallback and the C(regenerated) guard). Default is C(<mapr_home>/bin/maprcli).
+      - >-
+        Path of maprcli, used to ask the CLDB (C(read) fallback and the C(regenerated) guard). Default is
+        C(<mapr_home>/bin/maprcli).
     type: path
   secure:
     description:
@@ -67,7 +96,9 @@ options:
     type: bool
   state:
     description:
-      - C(read) only reports; C(present) configures the node when its configuration differs; C(regenerated) removes the id and the cluster configuration and configures again, behind the guards above.
+      - >-
+        C(read) only reports; C(present) configures the node when its configuration differs; C(regenerated) removes the
+        id and the cluster configuration and configures again, behind the guards above.
     type: str
     default: read
     choices:
@@ -76,7 +107,9 @@ options:
       - regenerated
   stop_warden:
     description:
-      - With C(regenerated), stop mapr-warden (C(systemctl stop mapr-warden)) and wait until it is inactive instead of refusing. Warden is never started by this module.
+      - >-
+        With C(regenerated), stop mapr-warden (C(systemctl stop mapr-warden)) and wait until it is inactive instead of
+        refusing. Warden is never started by this module.
     type: bool
     default: false
   systemctl_path:
@@ -86,7 +119,9 @@ options:
     default: systemctl
   ticket_file:
     description:
-      - MapR ticket exported as C(MAPR_TICKETFILE_LOCATION) for maprcli. Default is C(<mapr_home>/conf/mapruserticket) when it exists.
+      - >-
+        MapR ticket exported as C(MAPR_TICKETFILE_LOCATION) for maprcli. Default is C(<mapr_home>/conf/mapruserticket)
+        when it exists.
     type: path
   timeout:
     description:
@@ -95,7 +130,9 @@ options:
     default: 600
   zk_nodes:
     description:
-      - ZooKeeper hosts as C(host) or C(host:port) (C(configure.sh -Z)). Required with C(present) and C(regenerated). Order does not matter.
+      - >-
+        ZooKeeper hosts as C(host) or C(host:port) (C(configure.sh -Z)). Required with C(present) and C(regenerated).
+        Order does not matter.
     type: list
     elements: str
 attributes:

@@ -12,18 +12,34 @@ DOCUMENTATION = r'''
 module: mapr_license
 short_description: Add or remove a MapR (HPE Ezmeral Data Fabric) license, once
 description:
-  - Adds a license with C(maprcli license add) only when it is not installed yet, so re-runs report ok instead of failing on maprcli's duplicate error.
-  - The license is identified by the C(hash:) line of its text, which C(maprcli license list) shows as the license's C(id). A license without a C(hash:) line is compared by its text.
-  - Before calling C(maprcli license add) the module refuses a license that is not a signed MapR license, that has expired, or (I(check_cluster_id=true)) that is bound to another cluster id than C(maprcli license showid) reports.
+  - >-
+    Adds a license with C(maprcli license add) only when it is not installed yet, so re-runs report ok instead of
+    failing on maprcli's duplicate error.
+  - >-
+    The license is identified by the C(hash:) line of its text, which C(maprcli license list) shows as the license's
+    C(id). A license without a C(hash:) line is compared by its text.
+  - >-
+    Before calling C(maprcli license add) the module refuses a license that is not a signed MapR license, that has
+    expired, or (I(check_cluster_id=true)) that is bound to another cluster id than C(maprcli license showid) reports.
   - After adding, the module lists the licenses again and fails if the new one is not there.
-  - 'Runs on the node where maprcli is installed (e.g. a CLDB node, C(run_once: true)). maprcli is executed directly, never through a shell.'
+  - >-
+    Runs on the node where maprcli is installed (e.g. a CLDB node, C(run_once: true)). maprcli is executed directly,
+    never through a shell.
 author:
   - platform.ops maintainers (@platform-ops)
 notes:
-  - 'The license text is never returned, logged or shown in a diff: I(content) is C(no_log), a license read from I(src) is masked like a secret, and maprcli''s output is never echoed, only its error lines.'
-  - C(maprcli license list -json) prints invalid JSON (a raw newline inside the license text); the module repairs it before parsing.
-  - Which exact error texts and exit codes maprcli uses for a duplicate, expired or foreign license is not documented publicly; the module does not depend on them.
-  - NFS servers and standby CLDBs may need a restart to see a new license; the result's C(hints) says so when a license was added.
+  - >-
+    The license text is never returned, logged or shown in a diff: I(content) is C(no_log), a license read from I(src)
+    is masked like a secret, and maprcli's output is never echoed, only its error lines.
+  - >-
+    C(maprcli license list -json) prints invalid JSON (a raw newline inside the license text); the module repairs it
+    before parsing.
+  - >-
+    Which exact error texts and exit codes maprcli uses for a duplicate, expired or foreign license is not documented
+    publicly; the module does not depend on them.
+  - >-
+    NFS servers and standby CLDBs may need a restart to see a new license; the result's C(hints) says so when a license
+    was added.
 extends_documentation_fragment:
   - platform.ops.attributes
   - platform.ops.attributes.actiongroup_mapr

@@ -327,21 +327,80 @@ func writePyString(b *bytes.Buffer, name, text string) {
 	fmt.Fprintf(b, "\n%s = r'''%s'''\n", name, text)
 }
 
+// wrapWidth keeps generated lines well under the 160 columns the pep8
+// sanity test allows; yaml.v3 itself never wraps.
+const wrapWidth = 120
+
 func marshalYAML(v any) (string, error) {
+	var node yaml.Node
+	if err := node.Encode(v); err != nil {
+		return "", err
+	}
+	foldLongStrings(&node)
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(v); err != nil {
+	if err := enc.Encode(&node); err != nil {
 		return "", err
 	}
 	if err := enc.Close(); err != nil {
 		return "", err
 	}
-	text := b.String()
+	text := wrapFoldedScalars(b.String())
 	if strings.Contains(text, "'''") {
 		return "", errors.New("documentation text must not contain '''")
 	}
 	return text, nil
+}
+
+// foldLongStrings marks long one-line strings for the folded block style
+// (>-), whose lines wrapFoldedScalars can then break at spaces without
+// changing the value.
+func foldLongStrings(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" && len(n.Value) > wrapWidth &&
+		!strings.ContainsAny(n.Value, "\n\t\r") && strings.TrimSpace(n.Value) == n.Value {
+		n.Style = yaml.FoldedStyle
+	}
+	for _, c := range n.Content {
+		foldLongStrings(c)
+	}
+}
+
+// wrapFoldedScalars breaks the one content line of each ">-" block at
+// single spaces. Folding turns each break back into that one space.
+func wrapFoldedScalars(text string) string {
+	lines := strings.Split(text, "\n")
+	var out []string
+	for i := 0; i < len(lines); i++ {
+		out = append(out, lines[i])
+		if !strings.HasSuffix(lines[i], ">-") || i+1 >= len(lines) || len(lines[i+1]) <= wrapWidth {
+			continue
+		}
+		i++
+		content := lines[i]
+		indent := content[:len(content)-len(strings.TrimLeft(content, " "))]
+		out = append(out, wrapAtSingleSpaces(content[len(indent):], indent)...)
+	}
+	return strings.Join(out, "\n")
+}
+
+func wrapAtSingleSpaces(s, indent string) []string {
+	var lines []string
+	for len(indent)+len(s) > wrapWidth {
+		cut := -1
+		for j := wrapWidth - len(indent); j > 0; j-- {
+			if s[j] == ' ' && s[j-1] != ' ' && j+1 < len(s) && s[j+1] != ' ' {
+				cut = j
+				break
+			}
+		}
+		if cut < 0 {
+			break // one long word: leave the line as it is
+		}
+		lines = append(lines, indent+s[:cut])
+		s = s[cut+1:]
+	}
+	return append(lines, indent+s)
 }
 
 // FragmentFile renders plugins/doc_fragments/<name>.py.
@@ -366,7 +425,13 @@ func fragmentPy(description []string, vars map[string]string) []byte {
 	if doc == "" {
 		doc = "Documentation shared by platform.ops modules."
 	}
-	fmt.Fprintf(&b, "    %q\n", doc)
+	// A docstring, wrapped for pep8; only people read it.
+	doc = strings.NewReplacer(`\`, `\\`, `"""`, `\"\"\"`).Replace(strings.Join(strings.Fields(doc), " "))
+	b.WriteString(`    """` + "\n")
+	for _, line := range wrapAtSingleSpaces(doc, "    ") {
+		b.WriteString(line + "\n")
+	}
+	b.WriteString(`    """` + "\n")
 	for _, name := range sortedKeys(vars) {
 		fmt.Fprintf(&b, "\n    %s = r'''\n%s'''\n", name, vars[name])
 	}

@@ -186,3 +186,22 @@ func TestWriteAndStale(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"meta/runtime.yml"}, stale)
 }
+
+func TestLongTextIsWrappedWithoutChangingIt(t *testing.T) {
+	long := strings.Repeat("Kong's `route`: matches #paths, \"quoted\" -- and  two  spaces keep; ", 6) + "end."
+	word := strings.Repeat("x", 200)
+	def := testDefinition()
+	def.Description = []string{long, word}
+	def.Spec.Options["name"].Description = []string{long}
+	files, err := docgen.Files([]*ansible.Definition{def})
+	require.NoError(t, err)
+	src := files["plugins/modules/kong_docgen_test.py"]
+	for i, line := range strings.Split(string(src), "\n") {
+		if !strings.Contains(line, word) {
+			assert.LessOrEqual(t, len(line), 160, "line %d is too long for pep8: %q", i+1, line)
+		}
+	}
+	doc := parseYAML(t, pyString(t, src, "DOCUMENTATION"))
+	assert.Equal(t, []any{long, word}, doc["description"])
+	assert.Equal(t, []any{long}, doc["options"].(map[string]any)["name"].(map[string]any)["description"])
+}
