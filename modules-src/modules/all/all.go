@@ -6,6 +6,7 @@ package all
 import (
 	"platform.ops/modules-src/internal/ansible"
 	kongplugin "platform.ops/modules-src/modules/kong_plugin"
+	kongroute "platform.ops/modules-src/modules/kong_route"
 	kongservice "platform.ops/modules-src/modules/kong_service"
 	maprclusterid "platform.ops/modules-src/modules/mapr_clusterid"
 	maprlicense "platform.ops/modules-src/modules/mapr_license"
@@ -15,6 +16,7 @@ import (
 func Definitions() []*ansible.Definition {
 	return []*ansible.Definition{
 		kongservice.Definition,
+		kongroute.Definition,
 		kongplugin.Definition,
 		maprlicense.Definition,
 		maprclusterid.Definition,

@@ -1,0 +1,32 @@
+package kongroute
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestTranslatePaths(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		in        []string
+		kong3     bool
+		out       []string
+		nWarnings int
+	}{
+		{"3.x passes everything through", []string{"/a", `~/b/\d+`, "nope"}, true, []string{"/a", `~/b/\d+`, "nope"}, 0},
+		{"3.x warns on 2.8-style regex", []string{"/a/[0-9]+"}, true, []string{"/a/[0-9]+"}, 1},
+		{"2.8 strips ~/ only", []string{`~/b/\d+`, "~nope", "/a"}, false, []string{`/b/\d+`, "~nope", "/a"}, 0},
+		{"2.8 warns once per meaning change", []string{"~/x", "~/y.z", "/q?"}, false, []string{"/x", "/y.z", "/q?"}, 3},
+		{"percent and tilde are plain in 2.8", []string{"/a%20b/~c"}, false, []string{"/a%20b/~c"}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			out, warnings := translatePaths(tc.in, tc.kong3)
+			assert.Equal(t, tc.out, out)
+			assert.Len(t, warnings, tc.nWarnings, "%v", warnings)
+		})
+	}
+}
