@@ -105,16 +105,71 @@ func TestPrintResult_UnencodableValue_StillOneJSONObject(t *testing.T) {
 	assert.Contains(t, buf.String(), `"failed":true`)
 }
 
+// buildPingbin builds testdata/pingbin as the release binaries are built.
+func buildPingbin(tb testing.TB) string {
+	tb.Helper()
+	bin := filepath.Join(tb.TempDir(), "pingbin")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "./testdata/pingbin")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		tb.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestBinary_ProcessContract runs a real binary: one JSON object on
+// stdout, nothing on stderr (not even for a panic), exit code 1 when failed.
+func TestBinary_ProcessContract(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	bin := buildPingbin(t)
+	argsFile := filepath.Join(t.TempDir(), "args")
+	require.NoError(t, os.WriteFile(argsFile, []byte(`{"_ansible_module_name": "ping", "data": "file"}`), 0o600))
+	cases := []struct {
+		name     string
+		args     []string
+		stdin    string
+		wantCode int
+		wantKey  string
+		want     any
+	}{
+		{"args file", []string{argsFile}, "", 0, "ping", "file"},
+		{"stdin", nil, `{"_ansible_module_name": "ping"}`, 0, "ping", "pong"},
+		{"validation failure", []string{"-"}, `{"_ansible_module_name": "ping", "mode": "nope"}`, 1, "msg", "value of mode must be one of: ok, fail, panic, got: nope"},
+		{"run failure, secret masked", nil, `{"_ansible_module_name": "ping", "mode": "fail", "secret": "hush"}`, 1, "msg", "failed with ********"},
+		{"panic, secret masked", nil, `{"_ansible_module_name": "ping", "mode": "panic", "secret": "hush"}`, 1, "msg", "internal error: boom ********"},
+		{"garbage input", nil, `not json`, 1, "failed", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := exec.Command(bin, tc.args...)
+			cmd.Stdin = strings.NewReader(tc.stdin)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			code := 0
+			if exitErr, ok := err.(*exec.ExitError); ok {
+				code = exitErr.ExitCode()
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tc.wantCode, code)
+			assert.Empty(t, stderr.String())
+			assert.Equal(t, 1, strings.Count(stdout.String(), "\n"), stdout.String())
+			out, err := decodeJSON(stdout.Bytes())
+			require.NoError(t, err, stdout.String())
+			assert.Equal(t, tc.want, out.(map[string]any)[tc.wantKey])
+			assert.NotContains(t, stdout.String(), "hush")
+		})
+	}
+}
+
 // BenchmarkColdStart measures a whole process run of a one-module binary
 // (exec, runtime init, read stdin, validate, print). Run it by hand:
 // go test ./modules-src/internal/ansible -run '^$' -bench ColdStart
 func BenchmarkColdStart(b *testing.B) {
-	bin := filepath.Join(b.TempDir(), "pingbin")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "./testdata/pingbin")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildPingbin(b)
 	args := `{"_ansible_module_name": "ping", "data": "x", "_ansible_check_mode": false}`
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
