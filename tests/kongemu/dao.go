@@ -100,13 +100,18 @@ func randomKey() string {
 
 // prepare runs everything up to and including schema validation and
 // returns the complete row.
-func (s *Server) prepare(def *entityDef, body map[string]any, existing map[string]any, mode writeMode) (map[string]any, *kongError) {
+func (s *Server) prepare(def *entityDef, body map[string]any, existing map[string]any, mode writeMode) (map[string]any, *sidePlan, *kongError) {
 	fe := fieldErrors{}
 	if def.dao == "services" {
 		expandServiceURL(body, fe)
 		if len(fe) > 0 {
-			return nil, schemaViolation(fe)
+			return nil, nil, schemaViolation(fe)
 		}
+	}
+	input := deepCopy(body).(map[string]any)
+	if def.dao == "certificates" && s.schemas.entities["certificates"].Field("snis") == nil {
+		// 2.8: the API layer takes "snis" out before the DAO sees the body
+		delete(body, "snis")
 	}
 	var row map[string]any
 	if mode == modeUpdate {
@@ -128,11 +133,11 @@ func (s *Server) prepare(def *entityDef, body map[string]any, existing map[strin
 		}
 	}
 	if err := s.resolveForeign(def, row); err != nil && mode != modeValidate {
-		return nil, err
+		return nil, nil, err
 	}
 	rec, kerr := s.schemaFor(def.dao, row)
 	if kerr != nil {
-		return nil, kerr
+		return nil, nil, kerr
 	}
 	fillRecord(rec, row)
 	now := s.now()
@@ -160,8 +165,12 @@ func (s *Server) prepare(def *entityDef, body map[string]any, existing map[strin
 	if def.dao == "routes" {
 		routeChecks(row, fe)
 	}
+	var plan *sidePlan
+	if len(fe) == 0 {
+		plan = s.entityRules(def, row, input, existing, mode, fe)
+	}
 	if len(fe) > 0 {
-		return nil, schemaViolation(fe)
+		return nil, nil, schemaViolation(fe)
 	}
 	if id, ok := row["id"].(string); ok {
 		row["id"] = strings.ToLower(id)
@@ -173,7 +182,7 @@ func (s *Server) prepare(def *entityDef, body map[string]any, existing map[strin
 			}
 		}
 	}
-	return row, nil
+	return row, plan, nil
 }
 
 // mergeSchema picks the schema PATCH merges with (records merge, the rest replaces).
@@ -331,7 +340,7 @@ func (s *Server) checkPluginProtocols(row map[string]any) *kongError {
 
 // insert is POST /{entities}.
 func (s *Server) insert(def *entityDef, body map[string]any) (map[string]any, *kongError) {
-	row, err := s.prepare(def, body, nil, modeInsert)
+	row, plan, err := s.prepare(def, body, nil, modeInsert)
 	if err != nil {
 		return nil, err
 	}
@@ -339,6 +348,7 @@ func (s *Server) insert(def *entityDef, body map[string]any) (map[string]any, *k
 		return nil, err
 	}
 	s.db.put(def.dao, row)
+	s.applyPlan(def, row, plan)
 	return row, nil
 }
 
@@ -361,7 +371,7 @@ func (s *Server) upsert(def *entityDef, key string, body map[string]any) (map[st
 			delete(body, "id")
 		}
 	}
-	row, err := s.prepare(def, body, existing, modeUpsert)
+	row, plan, err := s.prepare(def, body, existing, modeUpsert)
 	if err != nil {
 		return nil, err
 	}
@@ -369,12 +379,13 @@ func (s *Server) upsert(def *entityDef, key string, body map[string]any) (map[st
 		return nil, err
 	}
 	s.db.put(def.dao, row)
+	s.applyPlan(def, row, plan)
 	return row, nil
 }
 
 // update is PATCH: merge into the stored row, then validate the result.
 func (s *Server) update(def *entityDef, existing map[string]any, body map[string]any) (map[string]any, *kongError) {
-	row, err := s.prepare(def, body, existing, modeUpdate)
+	row, plan, err := s.prepare(def, body, existing, modeUpdate)
 	if err != nil {
 		return nil, err
 	}
@@ -383,6 +394,7 @@ func (s *Server) update(def *entityDef, existing map[string]any, body map[string
 		return nil, err
 	}
 	s.db.put(def.dao, row)
+	s.applyPlan(def, row, plan)
 	return row, nil
 }
 
@@ -463,6 +475,7 @@ func (s *Server) checkEndpointKey(def *entityDef, key string) *kongError {
 // render is the response body of a row: a copy with shorthand fields echoed.
 func (s *Server) render(def *entityDef, row map[string]any) map[string]any {
 	out := deepCopy(row).(map[string]any)
+	s.renderExtras(def, out)
 	if def.dao == "plugins" {
 		if rec, _ := s.schemaFor("plugins", row); rec != nil {
 			echoShorthands(rec, out)

@@ -39,6 +39,8 @@ func entityDefs(v3 bool) []*entityDef {
 		{dao: "jwt_secrets", path: "jwts", nestedPath: "jwt", endpointKey: "key"},
 		{dao: "hmacauth_credentials", path: "hmac-auths", nestedPath: "hmac-auth", endpointKey: "username"},
 		{dao: "oauth2_credentials", path: "oauth2", nestedPath: "oauth2", endpointKey: "client_id"},
+		{dao: "key_sets", path: "key-sets", endpointKey: "name"},
+		{dao: "keys", path: "keys", endpointKey: "name"},
 	}
 }
 

@@ -40,6 +40,14 @@ func (s *Server) getRoot(*request) response {
 		"pg_host":        "127.0.0.1",
 		"pg_port":        5432,
 		"pg_user":        "kong",
+		"proxy_listeners": []any{
+			map[string]any{"ip": "0.0.0.0", "port": 8000, "ssl": false, "http2": false, "listener": "0.0.0.0:8000", "bind": false, "deferred": false, "reuseport": false, "proxy_protocol": false, "backlog=%d+": false},
+			map[string]any{"ip": "0.0.0.0", "port": 8443, "ssl": true, "http2": true, "listener": "0.0.0.0:8443 ssl http2", "bind": false, "deferred": false, "reuseport": false, "proxy_protocol": false, "backlog=%d+": false},
+		},
+		"stream_listeners": []any{},
+		"admin_listeners": []any{
+			map[string]any{"ip": "127.0.0.1", "port": 8001, "ssl": false, "http2": false, "listener": "127.0.0.1:8001"},
+		},
 	}
 	body := map[string]any{
 		"version":       s.opts.Version,
@@ -55,6 +63,7 @@ func (s *Server) getRoot(*request) response {
 	if s.v3 {
 		body["edition"] = "community"
 		conf["router_flavor"] = "traditional_compatible"
+		conf["wasm"] = false
 		body["lua_version"] = "LuaJIT 2.1.0-20231117"
 	} else {
 		body["lua_version"] = "LuaJIT 2.1.0-beta3"
@@ -145,7 +154,7 @@ func (s *Server) validatePlugin(r *request) response {
 
 // validateBody runs the schema checks only: no uniqueness, no foreign keys.
 func (s *Server) validateBody(r *request, def *entityDef) response {
-	if _, kerr := s.prepare(def, s.bodyFor(r, def), nil, modeValidate); kerr != nil {
+	if _, _, kerr := s.prepare(def, s.bodyFor(r, def), nil, modeValidate); kerr != nil {
 		return fail(kerr)
 	}
 	return ok(http.StatusOK, map[string]any{"message": "schema validation successful"})

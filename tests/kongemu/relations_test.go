@@ -1,9 +1,13 @@
 package kongemu
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"net/http"
+	"os"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -267,12 +271,14 @@ func TestConsumersAndCredentials(t *testing.T) {
 	do(t, s, "GET", "/consumers/alice/key-auth/s3cret", nil, 200)
 	do(t, s, "GET", "/key-auths/s3cret/consumer", nil, 200)
 	ttl := do(t, s, "PATCH", "/consumers/alice/key-auth/"+withKey["id"].(string), map[string]any{"ttl": 60}, 200)
-	assert.EqualValues(t, 60, ttl["ttl"])
+	assert.InDelta(t, 59, ttl["ttl"], 1, "ttl answers the remaining seconds")
 
 	got = do(t, s, "POST", "/key-auths", map[string]any{"key": "x"}, 400)
 	assert.Equal(t, "schema violation (consumer: required field missing)", got["message"])
 
-	do(t, s, "POST", "/consumers/alice/basic-auth", map[string]any{"username": "alice", "password": "pw"}, 201)
+	ba := do(t, s, "POST", "/consumers/alice/basic-auth", map[string]any{"username": "alice", "password": "pw"}, 201)
+	sum := sha1.Sum([]byte("pw" + c["id"].(string)))
+	assert.Equal(t, hex.EncodeToString(sum[:]), ba["password"], "basic-auth stores sha1(password .. consumer id)")
 	do(t, s, "POST", "/consumers/alice/acls", map[string]any{"group": "admins"}, 201)
 	do(t, s, "POST", "/consumers/alice/acls", map[string]any{"group": "admins"}, 409)
 	jwt := do(t, s, "POST", "/consumers/alice/jwt", map[string]any{}, 201)
@@ -291,6 +297,44 @@ func TestConsumersAndCredentials(t *testing.T) {
 	for _, p := range []string{"/key-auths", "/basic-auths", "/acls", "/jwts", "/hmac-auths"} {
 		assert.Empty(t, do(t, s, "GET", p, nil, 200)["data"], "%s cascaded with the consumer", p)
 	}
+}
+
+func TestKeyAuth_TTLExpires(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, "3.9.3")
+	do(t, s, "POST", "/consumers", map[string]any{"username": "alice"}, 201)
+	do(t, s, "POST", "/consumers/alice/key-auth", map[string]any{"key": "short", "ttl": 1}, 201)
+	do(t, s, "GET", "/key-auths/short", nil, 200)
+	time.Sleep(1100 * time.Millisecond)
+	do(t, s, "GET", "/key-auths/short", nil, 404)
+	assert.Empty(t, do(t, s, "GET", "/key-auths", nil, 200)["data"])
+}
+
+func TestCertificates(t *testing.T) {
+	t.Parallel()
+	pki := newTestPKI(t)
+	cert, err := os.ReadFile(pki.serverCertFile)
+	require.NoError(t, err)
+	key, err := os.ReadFile(pki.serverKeyFile)
+	require.NoError(t, err)
+	s := newTestServer(t, "3.9.3")
+
+	got := do(t, s, "POST", "/certificates", map[string]any{"cert": "bar", "key": "foo"}, 400)
+	assert.Contains(t, got["message"], "cert: invalid certificate")
+	c := do(t, s, "POST", "/certificates", map[string]any{"cert": string(cert), "key": string(key), "snis": []any{"b.test", "a.test"}}, 201)
+	assert.Equal(t, []any{"a.test", "b.test"}, c["snis"])
+	assert.Len(t, do(t, s, "GET", "/snis", nil, 200)["data"], 2)
+	do(t, s, "GET", "/certificates/"+c["id"].(string)+"/snis", nil, 200)
+	got = do(t, s, "POST", "/certificates", map[string]any{"cert": string(cert), "key": string(key), "snis": []any{"a.test"}}, 400)
+	assert.Equal(t, "schema violation (snis: a.test already associated with existing certificate '"+c["id"].(string)+"')", got["message"])
+
+	got = do(t, s, "POST", "/ca_certificates", map[string]any{"cert": string(cert)}, 400)
+	assert.Contains(t, got["message"], "missing the \"CA\" basic constraint")
+	ca := do(t, s, "POST", "/ca_certificates", map[string]any{"cert": pki.caPEM}, 201)
+	assert.Len(t, ca["cert_digest"], 64)
+
+	do(t, s, "DELETE", "/certificates/"+c["id"].(string), nil, 204)
+	assert.Empty(t, do(t, s, "GET", "/snis", nil, 200)["data"], "SNIs go with their certificate")
 }
 
 func TestUpstreamsAndTargets(t *testing.T) {

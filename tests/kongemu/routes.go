@@ -72,6 +72,13 @@ func (s *Server) routes() []route {
 			}
 		}
 	}
+	if s.defs["upstreams"] != nil && s.defs["targets"] != nil {
+		add("GET", "/upstreams/{key}/health", s.upstreamHealth)
+		for _, state := range []string{"healthy", "unhealthy"} {
+			add("POST", "/upstreams/{parent}/targets/{key}/"+state, s.markTarget)
+			add("POST", "/upstreams/{parent}/targets/{key}/{address}/"+state, s.markTarget)
+		}
+	}
 	// decK lists mtls-auths (an Enterprise credential); serve it empty.
 	add("GET", "/mtls-auths", func(*request) response { return ok(http.StatusOK, map[string]any{"data": []any{}, "next": nil}) })
 	return rs

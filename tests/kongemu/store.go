@@ -3,6 +3,7 @@ package kongemu
 import (
 	"sort"
 	"strings"
+	"time"
 )
 
 // store is the in-memory database: one table per DAO, rows keyed by id.
@@ -10,11 +11,28 @@ import (
 // {"id": "<uuid>"}. The Server's RWMutex guards it; store itself is not
 // safe for concurrent use.
 type store struct {
-	tables map[string]map[string]map[string]any
+	tables  map[string]map[string]map[string]any
+	expires map[string]time.Time // dao + "/" + id → expiry of rows written with a ttl
 }
 
 func newStore() *store {
-	return &store{tables: map[string]map[string]map[string]any{}}
+	return &store{tables: map[string]map[string]map[string]any{}, expires: map[string]time.Time{}}
+}
+
+func (s *store) setExpiry(dao, id string, at time.Time) { s.expires[dao+"/"+id] = at }
+
+func (s *store) expiry(dao, id string) (time.Time, bool) {
+	t, ok := s.expires[dao+"/"+id]
+	return t, ok
+}
+
+// alive hides rows whose ttl ran out (Kong filters them in its queries).
+func (s *store) alive(dao string, row map[string]any) bool {
+	if len(s.expires) == 0 {
+		return true
+	}
+	t, ok := s.expires[dao+"/"+row["id"].(string)]
+	return !ok || time.Now().Before(t)
 }
 
 func (s *store) table(dao string) map[string]map[string]any {
@@ -27,7 +45,11 @@ func (s *store) table(dao string) map[string]map[string]any {
 }
 
 func (s *store) get(dao, id string) map[string]any {
-	return s.tables[dao][strings.ToLower(id)]
+	row := s.tables[dao][strings.ToLower(id)]
+	if row == nil || !s.alive(dao, row) {
+		return nil
+	}
+	return row
 }
 
 func (s *store) put(dao string, row map[string]any) {
@@ -36,12 +58,13 @@ func (s *store) put(dao string, row map[string]any) {
 
 func (s *store) remove(dao, id string) {
 	delete(s.tables[dao], id)
+	delete(s.expires, dao+"/"+id)
 }
 
 // find returns the first row whose field equals value.
 func (s *store) find(dao, field string, value any) map[string]any {
 	for _, row := range s.tables[dao] {
-		if v, ok := row[field]; ok && v != nil && jsonEqual(v, value) {
+		if v, ok := row[field]; ok && v != nil && jsonEqual(v, value) && s.alive(dao, row) {
 			return row
 		}
 	}
@@ -53,7 +76,7 @@ func (s *store) sorted(dao string, keep func(map[string]any) bool) []map[string]
 	t := s.tables[dao]
 	out := make([]map[string]any, 0, len(t))
 	for _, row := range t {
-		if keep == nil || keep(row) {
+		if (keep == nil || keep(row)) && s.alive(dao, row) {
 			out = append(out, row)
 		}
 	}

@@ -37,6 +37,12 @@ func attachTypedefs(set *schemaSet, v3 bool) {
 			attach(e, "tags", tagValidator(v3))
 		}
 	}
+	// certificates.lua deletes a certificate's SNIs with it
+	if sn := set.entities["snis"]; sn != nil {
+		if f := sn.Field("certificate"); f != nil {
+			f.OnDelete = "cascade"
+		}
+	}
 	attach("services", "name", utf8Name)
 	attach("routes", "name", utf8Name)
 	attach("plugins", "instance_name", utf8Name)
