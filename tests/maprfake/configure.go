@@ -50,7 +50,7 @@ var (
 
 func (p *Proc) configure() int {
 	out := p.Stdout
-	fail := func(msg string) int { fmt.Fprintln(out, msg); p.configureLog("ERROR: " + msg); return 1 }
+	fail := func(msg string) int { fmt.Fprintln(out, msg); p.configureLog(msg); return 1 }
 	if len(p.Args) == 0 {
 		fmt.Fprint(out, configureUsage)
 		return 1

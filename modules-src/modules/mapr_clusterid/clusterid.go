@@ -288,7 +288,7 @@ func (n *node) afterConfigure(m *ansible.Module, before current, want desired, r
 func (n *node) runConfigure(ctx context.Context, want desired, res ansible.Result) error {
 	out, err := n.configure.Run(ctx, want.args)
 	if err != nil {
-		res["stdout_lines"] = errorLines(out.Stdout)
+		res["configure_errors"] = errorLines(out.Stdout)
 		return err
 	}
 	return nil
@@ -470,8 +470,8 @@ func (n *node) backupAndRemove() ([]string, func() (string, error), func() (stri
 			return backups, nil, nil, fmt.Errorf("cannot read %s for the backup: %v", src, err)
 		}
 		fi, _ := os.Stat(src)
-		dst := filepath.Join(dir, name+"."+stamp)
-		if err := os.WriteFile(dst, b, fi.Mode().Perm()); err != nil {
+		dst, err := writeNew(filepath.Join(dir, name+"."+stamp), b, fi.Mode().Perm())
+		if err != nil {
 			return backups, nil, nil, fmt.Errorf("cannot back up %s: %v", src, err)
 		}
 		backups = append(backups, dst)
@@ -484,6 +484,30 @@ func (n *node) backupAndRemove() ([]string, func() (string, error), func() (stri
 		}
 	}
 	return backups, restoreConf, restoreID, nil
+}
+
+// writeNew writes a file that must not exist yet, adding .1, .2, … to the
+// name when an earlier backup from the same second is there: a backup is
+// never overwritten.
+func writeNew(path string, data []byte, mode os.FileMode) (string, error) {
+	for i := 0; ; i++ {
+		p := path
+		if i > 0 {
+			p = fmt.Sprintf("%s.%d", path, i)
+		}
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+		if errors.Is(err, os.ErrExist) && i < 1000 {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		if _, err := f.Write(data); err != nil {
+			f.Close()
+			return "", err
+		}
+		return p, f.Close()
+	}
 }
 
 func errorLines(stdout string) []string {

@@ -237,6 +237,7 @@ func TestPresent_FailureInjectionsLoseNothing(t *testing.T) {
 			assert.Equal(t, false, res["changed"])
 			assert.Equal(t, tc.wantConf, readFile(t, tree.Conf("mapr-clusters.conf")))
 			assert.IsType(t, []any{}, res["configure_log"])
+			assert.IsType(t, []any{}, res["configure_errors"])
 		})
 	}
 }
@@ -403,4 +404,17 @@ func TestRegenerated_ConfigureFailureRestoresBothFiles(t *testing.T) {
 	assert.Contains(t, res["msg"], "restored mapr-clusters.conf; restored clusterid")
 	assert.Equal(t, before, snapshot(t, tree))
 	assert.Len(t, res["backups"], 2, "the backups stay for the operator")
+}
+
+func TestRegenerated_BackupsFromTheSameSecondAreKept(t *testing.T) {
+	now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
+	t.Cleanup(func() { now = time.Now })
+	tree := configuredTree(t, "configure")
+	first := execute(t, tree, regen(nil), false)
+	require.Nil(t, first["failed"], first["msg"])
+	second := execute(t, tree, regen(nil), false)
+	require.Nil(t, second["failed"], second["msg"])
+	assert.Equal(t, []any{tree.Conf("conf.old/clusterid.2026-01-02.03-04-05.1"), tree.Conf("conf.old/mapr-clusters.conf.2026-01-02.03-04-05.1")}, second["backups"])
+	assert.Equal(t, oldID+"\n", readFile(t, tree.Conf("conf.old/clusterid.2026-01-02.03-04-05")), "the first backup is not overwritten")
+	assert.Equal(t, first["cluster_id"].(string)+"\n", readFile(t, tree.Conf("conf.old/clusterid.2026-01-02.03-04-05.1")))
 }

@@ -84,6 +84,11 @@ warden_stopped:
   description: Whether the module stopped mapr-warden.
   returned: with I(state=regenerated)
   type: bool
+configure_errors:
+  description: The C(ERROR) and C(WARN) lines configure.sh printed when it failed.
+  returned: on configure.sh failure
+  type: list
+  elements: str
 configure_log:
   description: Last lines of C(configure.log) when configure.sh failed.
   returned: on configure.sh failure
