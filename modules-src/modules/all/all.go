@@ -5,6 +5,7 @@ package all
 
 import (
 	"platform.ops/modules-src/internal/ansible"
+	kongconsumer "platform.ops/modules-src/modules/kong_consumer"
 	kongplugin "platform.ops/modules-src/modules/kong_plugin"
 	kongroute "platform.ops/modules-src/modules/kong_route"
 	kongservice "platform.ops/modules-src/modules/kong_service"
@@ -17,6 +18,7 @@ func Definitions() []*ansible.Definition {
 	return []*ansible.Definition{
 		kongservice.Definition,
 		kongroute.Definition,
+		kongconsumer.Definition,
 		kongplugin.Definition,
 		maprlicense.Definition,
 		maprclusterid.Definition,

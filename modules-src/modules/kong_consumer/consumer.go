@@ -1,0 +1,106 @@
+// Package kongconsumer is the platform.ops.kong_consumer module: one Kong
+// Consumer, found by id, username or custom_id, made present (created or
+// updated with only what differs) or absent.
+package kongconsumer
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+
+	"platform.ops/modules-src/internal/ansible"
+	"platform.ops/modules-src/internal/kong"
+)
+
+var uuidRE = regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
+	p := m.Params
+	id, username, customID := p.String("id"), p.String("username"), p.String("custom_id")
+	if id != "" && !uuidRE.MatchString(id) {
+		return nil, fmt.Errorf("id must be a UUID such as 9f3c6b0e-1111-4222-8333-444455556666, got %q (use username or custom_id to select a consumer by name)", id)
+	}
+	conn, err := kong.Connect(m)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+
+	req := &kong.Request{
+		Kind:      kindFor(username, customID),
+		Select:    kong.Selector{ID: id, Key: username},
+		Strict:    p.Bool("strict"),
+		CheckMode: m.CheckMode,
+		Find:      finder(conn, id, username, customID),
+	}
+	if p.String("state") == "absent" {
+		out, err := conn.Remove(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		return result(m, out), nil
+	}
+	want := kong.Object{}
+	for _, f := range []string{"username", "custom_id", "tags"} {
+		if p.Given(f) {
+			want[f] = p[f]
+		}
+	}
+	req.Desired = want
+	out, err := conn.Ensure(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	res := result(m, out)
+	res["consumer"] = out.Entity
+	return res, nil
+}
+
+// kindFor names the consumer in messages by what the task knows of it.
+func kindFor(username, customID string) *kong.Kind {
+	if username != "" || customID == "" {
+		return kong.ConsumerKind
+	}
+	k := *kong.ConsumerKind
+	k.Name = fmt.Sprintf("consumer with custom_id %q", customID)
+	return &k
+}
+
+// finder looks the consumer up by id, else by username, else by custom_id
+// (so a consumer known by its custom_id can be given a username).
+func finder(conn *kong.Conn, id, username, customID string) func(context.Context) (kong.Object, error) {
+	return func(ctx context.Context) (kong.Object, error) {
+		if id != "" {
+			obj, err := conn.Get(ctx, kong.PathFor("consumers", id))
+			return obj, kong.ErrorFromKong(err, "reading consumer with id "+id)
+		}
+		if username != "" {
+			obj, err := conn.Get(ctx, kong.PathFor("consumers", username))
+			if err != nil || obj != nil {
+				return obj, kong.ErrorFromKong(err, fmt.Sprintf("reading consumer %q", username))
+			}
+		}
+		if customID != "" {
+			return conn.ConsumerByCustomID(ctx, customID)
+		}
+		return nil, nil
+	}
+}
+
+func result(m *ansible.Module, out *kong.Outcome) ansible.Result {
+	changes := out.Changes
+	if changes == nil {
+		changes = []string{}
+	}
+	sort.Strings(changes)
+	res := ansible.Result{
+		"changed":   out.Changed,
+		"operation": string(out.Op),
+		"changes":   changes,
+	}
+	if m.Diff {
+		res["diff"] = out.Diff
+	}
+	return res
+}
