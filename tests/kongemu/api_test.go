@@ -146,6 +146,10 @@ func TestPatch_MergeRules(t *testing.T) {
 	assert.EqualValues(t, 6380, redis["port"], "nested records merge too")
 	assert.EqualValues(t, 10, redis["timeout"])
 	assert.EqualValues(t, 10, cfg["redis_timeout"], "deprecated shorthand echoes the new field")
+	got = do(t, s, "PATCH", "/plugins/"+id, map[string]any{"config": map[string]any{"redis_port": 7000}}, 200)
+	cfg = got["config"].(map[string]any)
+	assert.EqualValues(t, 7000, cfg["redis"].(map[string]any)["port"], "a deprecated shorthand in a PATCH updates the new field")
+	assert.EqualValues(t, 10, cfg["redis"].(map[string]any)["timeout"])
 
 	do(t, s, "POST", "/routes", map[string]any{"name": "r", "paths": []any{"/a", "/b"}, "tags": []any{"x", "y"}}, 201)
 	r := do(t, s, "PATCH", "/routes/r", map[string]any{"paths": []any{"/c"}, "tags": []any{}}, 200)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -25,6 +26,17 @@ const (
 )
 
 func jsonNum(i int) json.Number { return json.Number(strconv.Itoa(i)) }
+
+// stamp renders a timestamp for field f: integer seconds
+// (auto_timestamp_s), or seconds with milliseconds for "number" fields
+// (auto_timestamp_ms, e.g. targets).
+func (s *Server) stamp(f *Field, now json.Number) json.Number {
+	if f.Type != "number" || s.opts.Now != nil {
+		return now
+	}
+	ms := time.Now().UnixMilli()
+	return json.Number(strconv.FormatFloat(float64(ms)/1000, 'f', -1, 64))
+}
 
 // schemaFor returns the schema a row of dao is validated with. Plugins get
 // the base plugin schema with the named plugin's fields and checks merged in.
@@ -118,7 +130,11 @@ func (s *Server) prepare(def *entityDef, body map[string]any, existing map[strin
 		delete(body, "created_at")
 		delete(body, "updated_at")
 		delete(body, "id")
-		row = mergeRecords(deepCopy(existing).(map[string]any), body, s.mergeSchema(def, existing, body))
+		rec := s.mergeSchema(def, existing, body)
+		// translate deprecated shorthands in the patch itself, so a
+		// shorthand wins over the stored value it replaces
+		translateShorthands(rec, body)
+		row = mergeRecords(deepCopy(existing).(map[string]any), body, rec)
 	} else {
 		row = body
 		if def.dao == "routes" && row["strip_path"] == nil {
@@ -153,10 +169,10 @@ func (s *Server) prepare(def *entityDef, body map[string]any, existing map[strin
 		case f.Timestamp && f.Name == "created_at":
 			// set when absent or null, also on upsert (a client value is kept)
 			if row["created_at"] == nil {
-				row["created_at"] = now
+				row["created_at"] = s.stamp(f, now)
 			}
 		case f.Timestamp:
-			row[f.Name] = now
+			row[f.Name] = s.stamp(f, now)
 		case f.Type == "string" && row[f.Name] == nil:
 			row[f.Name] = randomKey()
 		}

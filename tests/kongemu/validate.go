@@ -89,6 +89,20 @@ func applyShorthands(rec *Field, in map[string]any) {
 	}
 }
 
+// translateShorthands applies applyShorthands to a record and every nested
+// record present in m.
+func translateShorthands(rec *Field, m map[string]any) {
+	if rec == nil {
+		return
+	}
+	applyShorthands(rec, m)
+	for _, f := range rec.Fields {
+		if sub, ok := m[f.Name].(map[string]any); ok && f.Type == "record" {
+			translateShorthands(f, sub)
+		}
+	}
+}
+
 // echoShorthands mirrors deprecated shorthand fields from their replacements
 // in responses, as Kong 3.8+ does (golden "rate-limiting ok").
 func echoShorthands(rec *Field, out map[string]any) {
