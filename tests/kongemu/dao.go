@@ -272,7 +272,7 @@ func (s *Server) resolveForeign(def *entityDef, row map[string]any) *kongError {
 
 // checkRelations runs the database-level checks: primary key, UNIQUE
 // (single fields and composite cache keys) and foreign-key existence.
-func (s *Server) checkRelations(def *entityDef, row map[string]any, self string, mode writeMode) *kongError {
+func (s *Server) checkRelations(def *entityDef, row map[string]any, self string, mode writeMode, plan *sidePlan) *kongError {
 	id := row["id"].(string)
 	if mode == modeInsert && s.db.get(def.dao, id) != nil {
 		return primaryKeyViolation(id)
@@ -319,7 +319,7 @@ func (s *Server) checkRelations(def *entityDef, row map[string]any, self string,
 			return foreignKeyViolation(f.Name, f.Reference, fid)
 		}
 	}
-	if def.dao == "plugins" {
+	if def.dao == "plugins" && plan != nil && plan.explicitProtocols {
 		return s.checkPluginProtocols(row)
 	}
 	return nil
@@ -360,7 +360,7 @@ func (s *Server) insert(def *entityDef, body map[string]any) (map[string]any, *k
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkRelations(def, row, "", modeInsert); err != nil {
+	if err := s.checkRelations(def, row, "", modeInsert, plan); err != nil {
 		return nil, err
 	}
 	s.db.put(def.dao, row)
@@ -391,7 +391,7 @@ func (s *Server) upsert(def *entityDef, key string, body map[string]any) (map[st
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkRelations(def, row, row["id"].(string), modeUpsert); err != nil {
+	if err := s.checkRelations(def, row, row["id"].(string), modeUpsert, plan); err != nil {
 		return nil, err
 	}
 	s.db.put(def.dao, row)
@@ -406,7 +406,7 @@ func (s *Server) update(def *entityDef, existing map[string]any, body map[string
 		return nil, err
 	}
 	row["id"] = existing["id"]
-	if err := s.checkRelations(def, row, existing["id"].(string), modeUpdate); err != nil {
+	if err := s.checkRelations(def, row, existing["id"].(string), modeUpdate, plan); err != nil {
 		return nil, err
 	}
 	s.db.put(def.dao, row)

@@ -21,12 +21,16 @@ import (
 type sidePlan struct {
 	snis    []string // certificate SNIs to (re)attach
 	setSNIs bool
+	// the body named protocols: only then are they checked against the
+	// route's (kong/db/dao/plugins.lua runs that check on the raw input)
+	explicitProtocols bool
 	ttl     *float64 // seconds to live, from the "ttl" field
 }
 
 // entityRules runs after schema validation; field errors go into fe.
 func (s *Server) entityRules(def *entityDef, row, body, existing map[string]any, mode writeMode, fe fieldErrors) *sidePlan {
-	plan := &sidePlan{}
+	_, explicit := body["protocols"]
+	plan := &sidePlan{explicitProtocols: explicit && body["protocols"] != nil}
 	switch def.dao {
 	case "certificates":
 		if v, given := body["snis"]; given || mode != modeUpdate {

@@ -366,7 +366,7 @@ func (s *Server) page(r *request, def *entityDef, keep func(map[string]any) bool
 				next += "&tags=" + q.Get("tags")
 			}
 		}
-		if s.v3 && q.Has("size") {
+		if s.v3 && q.Has("size") && allowTags { // nested lists link without size or tags
 			next += "&size=" + strconv.Itoa(size)
 		}
 		body["next"] = next

@@ -349,3 +349,21 @@ func TestUpstreamsAndTargets(t *testing.T) {
 	do(t, s, "DELETE", "/upstreams/backend.internal", nil, 204)
 	do(t, s, "GET", "/upstreams/backend.internal/targets", nil, 404)
 }
+
+func TestPluginProtocolsMustMatchRoute(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, "3.9.3")
+	do(t, s, "POST", "/routes", map[string]any{"name": "http-only", "protocols": []any{"http"}, "paths": []any{"/a"}}, 201)
+	got := do(t, s, "POST", "/routes/http-only/plugins", map[string]any{"name": "cors", "protocols": []any{"https"}}, 400)
+	assert.Equal(t, "schema violation (protocols: must match the associated route's protocols)", got["message"])
+	do(t, s, "POST", "/routes/http-only/plugins", map[string]any{"name": "cors", "protocols": []any{"http"}}, 201)
+
+	// without explicit protocols the check does not run (it sees the raw input)
+	do(t, s, "POST", "/routes", map[string]any{"name": "pt", "protocols": []any{"tls_passthrough"}, "snis": []any{"a.test"}}, 201)
+	do(t, s, "POST", "/routes/pt/plugins", map[string]any{"name": "ip-restriction", "config": map[string]any{"allow": []any{"10.0.0.0/8"}}}, 201)
+
+	do(t, s, "POST", "/services", map[string]any{"name": "svc", "host": "a.test"}, 201)
+	do(t, s, "POST", "/services/svc/routes", map[string]any{"protocols": []any{"http"}, "paths": []any{"/b"}}, 201)
+	got = do(t, s, "POST", "/services/svc/plugins", map[string]any{"name": "cors", "protocols": []any{"grpc"}}, 400)
+	assert.Equal(t, "schema violation (protocols: must match the protocols of at least one route pointing to this Plugin's service)", got["message"])
+}
