@@ -24,7 +24,7 @@ type sidePlan struct {
 	// the body named protocols: only then are they checked against the
 	// route's (kong/db/dao/plugins.lua runs that check on the raw input)
 	explicitProtocols bool
-	ttl     *float64 // seconds to live, from the "ttl" field
+	ttl               *float64 // seconds to live, from the "ttl" field
 }
 
 // entityRules runs after schema validation; field errors go into fe.
