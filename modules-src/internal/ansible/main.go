@@ -48,7 +48,9 @@ func dispatch(ctx context.Context, argv []string, stdin io.Reader, defs []*Defin
 	}
 	name, _ := args["_ansible_module_name"].(string)
 	if name == "" && len(argv) > 0 {
-		name = filepath.Base(argv[0])
+		// Ansible's classic binary-module path names the remote copy
+		// AnsiballZ_<module>.
+		name = strings.TrimPrefix(filepath.Base(argv[0]), "AnsiballZ_")
 	}
 	def := findDefinition(defs, moduleShortName(name))
 	if def == nil && len(defs) == 1 && args["_ansible_module_name"] == nil {

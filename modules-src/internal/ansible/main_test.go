@@ -52,6 +52,7 @@ func TestMain_ArgsSources(t *testing.T) {
 		{"stdin when argv[1] is -", []string{"platform_ops", "-"}, `{"_ansible_module_name": "a.b.ping_a"}`, "ping_a", "pong"},
 		{"ANSIBLE_MODULE_ARGS wrapper", []string{"platform_ops"}, `{"ANSIBLE_MODULE_ARGS": {"_ansible_module_name": "ping_b", "data": "w"}}`, "ping_b", "w"},
 		{"program base name when no module name", []string{"/usr/lib/ping_a"}, `{}`, "ping_a", "pong"},
+		{"AnsiballZ_ copy name when no module name", []string{"/tmp/x/AnsiballZ_ping_b"}, `{}`, "ping_b", "pong"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
