@@ -6,6 +6,8 @@ package all
 import (
 	"platform.ops/modules-src/internal/ansible"
 	kongconsumer "platform.ops/modules-src/modules/kong_consumer"
+	kongconsumercredential "platform.ops/modules-src/modules/kong_consumer_credential"
+	konginfo "platform.ops/modules-src/modules/kong_info"
 	kongplugin "platform.ops/modules-src/modules/kong_plugin"
 	kongroute "platform.ops/modules-src/modules/kong_route"
 	kongservice "platform.ops/modules-src/modules/kong_service"
@@ -19,7 +21,9 @@ func Definitions() []*ansible.Definition {
 		kongservice.Definition,
 		kongroute.Definition,
 		kongconsumer.Definition,
+		kongconsumercredential.Definition,
 		kongplugin.Definition,
+		konginfo.Definition,
 		maprlicense.Definition,
 		maprclusterid.Definition,
 	}

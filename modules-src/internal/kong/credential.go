@@ -1,0 +1,93 @@
+package kong
+
+import (
+	"context"
+	"fmt"
+	"sort"
+)
+
+// CredentialType is one kind of consumer credential: where Kong keeps it
+// and which field tells two credentials of a consumer apart.
+type CredentialType struct {
+	// Name is the auth plugin's name, e.g. "key-auth".
+	Name string
+	// Kind is the entity: top-level collection (/key-auths), DAO
+	// (keyauth_credentials, for /schemas/.../validate) and shape.
+	Kind *Kind
+	// Nested is the segment under /consumers/{consumer}/, e.g. "key-auth".
+	Nested string
+	// Identity is the field that identifies a credential: key for key-auth
+	// and jwt, username for basic-auth and hmac-auth, group for acl.
+	Identity string
+	// IdentityIsSecret: the identity is a secret (a key-auth key) and is
+	// never put in a URL or a message.
+	IdentityIsSecret bool
+}
+
+func credentialKind(name, collection, dao string, secrets ...string) *Kind {
+	fields := map[string]*Shape{
+		"consumer": ForeignKey,
+		"tags":     SetOf(nil),
+	}
+	for _, s := range secrets {
+		fields[s] = &Shape{Type: Scalar, Secret: true}
+	}
+	return &Kind{Name: name, Collection: collection, DAO: dao, Shape: RecordOf(fields)}
+}
+
+// CredentialTypes are the consumer credentials the modules manage, by
+// plugin name.
+var CredentialTypes = map[string]*CredentialType{
+	"key-auth": {Name: "key-auth", Nested: "key-auth", Identity: "key", IdentityIsSecret: true,
+		Kind: credentialKind("key-auth credential", "key-auths", "keyauth_credentials", "key")},
+	"basic-auth": {Name: "basic-auth", Nested: "basic-auth", Identity: "username",
+		Kind: credentialKind("basic-auth credential", "basic-auths", "basicauth_credentials", "password")},
+	"jwt": {Name: "jwt", Nested: "jwt", Identity: "key",
+		Kind: credentialKind("jwt credential", "jwts", "jwt_secrets", "secret")},
+	"hmac-auth": {Name: "hmac-auth", Nested: "hmac-auth", Identity: "username",
+		Kind: credentialKind("hmac-auth credential", "hmac-auths", "hmacauth_credentials", "secret")},
+	"acl": {Name: "acl", Nested: "acls", Identity: "group",
+		Kind: credentialKind("acl group", "acls", "acls")},
+}
+
+// CredentialTypeNames lists the supported types, sorted.
+func CredentialTypeNames() []string {
+	names := make([]string, 0, len(CredentialTypes))
+	for n := range CredentialTypes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// FindCredential reads the consumer's credential of this type whose
+// identity field equals value (or, with id, the credential with that id).
+// It lists the consumer's credentials rather than asking for
+// /key-auths/{key}, so a key never travels in a URL (where access logs
+// would keep it). A credential with that id that belongs to another
+// consumer is an error: moving credentials between consumers is not
+// something a task should do by accident.
+func (c *Conn) FindCredential(ctx context.Context, t *CredentialType, consumerID, id, value string) (Object, error) {
+	if id != "" {
+		obj, err := c.Get(ctx, PathFor(t.Kind.Collection, id))
+		if err != nil {
+			return nil, ErrorFromKong(err, fmt.Sprintf("reading %s with id %s", t.Kind.Name, id))
+		}
+		if obj != nil {
+			if owner, _ := asMap(obj["consumer"])["id"].(string); owner != consumerID {
+				return nil, fmt.Errorf("%s with id %s belongs to another consumer (id %s): delete it there first", t.Kind.Name, id, owner)
+			}
+		}
+		return obj, nil
+	}
+	all, err := c.List(ctx, PathFor("consumers", consumerID, t.Nested))
+	if err != nil {
+		return nil, ErrorFromKong(err, fmt.Sprintf("listing the %s credentials of consumer %s", t.Name, consumerID))
+	}
+	for _, cred := range all {
+		if v, _ := cred[t.Identity].(string); v == value {
+			return cred, nil
+		}
+	}
+	return nil, nil
+}
