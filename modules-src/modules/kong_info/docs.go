@@ -1,0 +1,85 @@
+package konginfo
+
+const examples = `- name: Export a service with its routes and plugins
+  platform.ops.kong_info:
+    admin_url: http://kong-a:8001
+    service: example-service
+  register: export
+
+- name: Redeploy it on another Kong (services first, then routes and plugins)
+  hosts: localhost
+  module_defaults:
+    group/platform.ops.kong:
+      admin_url: http://kong-b:8001
+  tasks:
+    - platform.ops.kong_service:
+      args: "{{ item }}"
+      loop: "{{ export.services }}"
+    - platform.ops.kong_route:
+      args: "{{ item }}"
+      loop: "{{ export.routes }}"
+    - platform.ops.kong_plugin:
+      args: "{{ item }}"
+      loop: "{{ export.plugins }}"
+
+- name: Short export of everything, secrets included (keep them out of logs)
+  platform.ops.kong_info:
+    all_services: true
+    drop_defaults: true
+    include_secrets: true
+  no_log: true
+  register: full
+
+- name: Export a service and a consumer with the plugins scoped to it
+  platform.ops.kong_info:
+    service: example-service
+    consumers: [partner-app]
+  register: export
+
+- name: Without args, spelling the options out
+  platform.ops.kong_route:
+    name: "{{ item.name }}"
+    service: "{{ item.service }}"
+    paths: "{{ item.paths | default(omit) }}"
+    methods: "{{ item.methods | default(omit) }}"
+    strip_path: "{{ item.strip_path | default(omit) }}"
+  loop: "{{ export.routes }}"
+`
+
+const returns = `services:
+  description: The exported services, each with the options of M(platform.ops.kong_service). Sorted by name.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {name: example-service, protocol: http, host: httpbin.org, port: 80, path: /anything, retries: 5, enabled: true}
+routes:
+  description: The routes of the exported services, each with the options of M(platform.ops.kong_route); C(service) is the service's name.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {name: example-route, service: example-service, paths: [/test], methods: [GET, POST], strip_path: true, protocols: [http, https]}
+plugins:
+  description:
+    - The plugins of the exported services, of their routes and of the exported consumers, each with the options of M(platform.ops.kong_plugin).
+    - C(service), C(route) and C(consumer) are names (a username for consumers); C(config) holds the plugin's config without secrets unless I(include_secrets=true).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {name: rate-limiting, service: example-service, config: {minute: 5, policy: local}, enabled: true, protocols: [grpc, grpcs, http, https]}
+consumers:
+  description: The consumers named in I(consumers), each with the options of M(platform.ops.kong_consumer).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {username: partner-app, tags: [partners]}
+omitted_secrets:
+  description: Plugin config values left out because they are secret (see I(include_secrets)).
+  returned: always
+  type: list
+  elements: str
+  sample: ["plugin(rate-limiting service=example-service).config.redis.password"]
+`
