@@ -367,3 +367,12 @@ func TestPluginProtocolsMustMatchRoute(t *testing.T) {
 	got = do(t, s, "POST", "/services/svc/plugins", map[string]any{"name": "cors", "protocols": []any{"grpc"}}, 400)
 	assert.Equal(t, "schema violation (protocols: must match the protocols of at least one route pointing to this Plugin's service)", got["message"])
 }
+
+func TestJWTNeedsPublicKeyForAsymmetricAlgorithms(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, "3.9.3")
+	do(t, s, "POST", "/consumers", map[string]any{"username": "alice"}, 201)
+	got := do(t, s, "POST", "/consumers/alice/jwt", map[string]any{"algorithm": "RS256"}, 400)
+	assert.Equal(t, "2 schema violations (failed conditional validation given value of field 'algorithm'; rsa_public_key: required field missing)", got["message"])
+	do(t, s, "POST", "/consumers/alice/jwt", map[string]any{"algorithm": "HS512"}, 201)
+}

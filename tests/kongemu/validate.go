@@ -720,8 +720,8 @@ func matchField(base *Field, attrs any) *Field {
 	if over.Type != "" {
 		f.Type = over.Type
 	}
-	if _, ok := m["len_min"]; !ok && base != nil {
-		over.LenMin = base.LenMin
+	if _, ok := m["len_min"]; ok {
+		f.LenMin = over.LenMin
 	}
 	f.Required = over.Required
 	f.HasEq, f.Eq = over.HasEq || f.HasEq, pick(over.HasEq, over.Eq, f.Eq)
@@ -740,6 +740,27 @@ func matchField(base *Field, attrs any) *Field {
 	}
 	if over.Match != nil {
 		f.Match = over.Match
+	}
+	if over.NotMatch != nil {
+		f.NotMatch = over.NotMatch
+	}
+	if over.MatchAny != nil {
+		f.MatchAny = over.MatchAny
+	}
+	if over.MatchAll != nil {
+		f.MatchAll = over.MatchAll
+	}
+	if over.MatchNone != nil {
+		f.MatchNone = over.MatchNone
+	}
+	if over.Between != nil {
+		f.Between = over.Between
+	}
+	if over.LenMax != nil {
+		f.LenMax = over.LenMax
+	}
+	if over.StartsWith != "" {
+		f.StartsWith = over.StartsWith
 	}
 	if over.HasContains {
 		f.Contains, f.HasContains = over.Contains, true
