@@ -271,6 +271,11 @@ func (t *task) present(ctx context.Context) (ansible.Result, error) {
 	entity := t.strip(out.Entity)
 	if t.m.CheckMode && out.Op == kong.OpCreate {
 		entity = kong.MaskObject(t.predictCreated(out.Plan.Desired), t.kind.Shape)
+		for _, sc := range kong.PluginScopes {
+			if ref := t.m.Params.String(sc.Field); ref != "" && entity[sc.Field] == nil {
+				entity[sc.Field] = kong.Object{"name": ref} // does not exist yet
+			}
+		}
 	}
 	res := ansible.Result{
 		"changed":   out.Changed,
@@ -317,12 +322,27 @@ func (t *task) diff(out *kong.Outcome, entity kong.Object) map[string]any {
 			"after":  kong.Project(entity, plan.Body, t.kind.Shape),
 		}
 	case kong.OpCreate:
-		return map[string]any{
-			"before": kong.Object{},
-			"after":  kong.MaskObject(kong.Project(plan.After, plan.Desired, t.kind.Shape), t.kind.Shape),
-		}
+		after := kong.MaskObject(kong.Project(plan.After, plan.Desired, t.kind.Shape), t.kind.Shape)
+		t.showScope(after)
+		return map[string]any{"before": kong.Object{}, "after": after}
 	}
 	return map[string]any{"before": kong.Object{}, "after": kong.Object{}}
+}
+
+// showScope writes a created plugin's scope for people: unset scope
+// fields are left out, and a scope entity that does not exist yet (check
+// mode) is shown by the name the task gives, instead of null.
+func (t *task) showScope(o kong.Object) {
+	for _, sc := range kong.PluginScopes {
+		if o[sc.Field] != nil {
+			continue
+		}
+		if ref := t.m.Params.String(sc.Field); ref != "" {
+			o[sc.Field] = kong.Object{"name": ref}
+		} else {
+			delete(o, sc.Field)
+		}
+	}
 }
 
 func (t *task) absent(ctx context.Context) (ansible.Result, error) {

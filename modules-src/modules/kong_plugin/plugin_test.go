@@ -355,6 +355,10 @@ func TestPlugin_CheckModeMissingScope(t *testing.T) {
 	assert.Contains(t, out["warnings"].([]any)[0], `service "not-yet" does not exist: check mode assumes an earlier task creates it`)
 	assert.EqualValues(t, 5, out["plugin"].(map[string]any)["config"].(map[string]any)["minute"])
 	assert.Equal(t, "local", out["plugin"].(map[string]any)["config"].(map[string]any)["policy"], "predicted with the plugin's defaults")
+	assert.Equal(t, map[string]any{"name": "not-yet"}, out["plugin"].(map[string]any)["service"], "shown by the name the task gives")
+	out = env.Run(Definition, args("name", "rate-limiting", "service", "not-yet", "config", map[string]any{"minute": 5}, "_ansible_check_mode", true, "_ansible_diff", true))
+	assert.Equal(t, map[string]any{"name": "rate-limiting", "service": map[string]any{"name": "not-yet"}, "config": map[string]any{"minute": 5.0}},
+		jsonRound(out["diff"].(map[string]any)["after"]))
 	assert.Empty(t, env.Get(t, "/plugins")["data"])
 
 	out = env.Run(Definition, args("name", "rate-limiting", "service", "not-yet", "state", "absent"))
