@@ -6,7 +6,7 @@
 #   make demo        emulator + playbooks/demo.yml twice (changed, then ok)
 #   make docs        regenerate plugins/ docs, action files and meta/runtime.yml
 #   make emulator    build/kong-emulator
-#   make bench       kong_service vs ansible.builtin.uri, ms per task
+#   make bench       kong_service vs ansible.builtin.uri, ms per task (bench-ssh: over SSH)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -36,7 +36,7 @@ ANSIBLE_TEST := ansible-test
 PYTHON_VERSION := 3.11
 
 .PHONY: all build collection docs emulator deps test vet fmt-check unit conformance \
-	sanity integration integration-local integration-ssh test-tree maybe-emulator demo bench clean
+	sanity integration integration-local integration-ssh test-tree maybe-emulator demo bench bench-ssh clean
 
 all: build
 
@@ -144,6 +144,10 @@ demo: deps build emulator
 
 bench: deps build emulator
 	@bash tests/bench/kong_service_vs_uri.sh
+
+# Needs root, like integration-ssh (throwaway sshd and users).
+bench-ssh: deps build emulator
+	@bash tests/bench/ssh_strategies.sh
 
 clean:
 	rm -rf build dist binaries tests/output
