@@ -173,8 +173,8 @@ func TestPatch_MergeRules(t *testing.T) {
 	assert.Equal(t, `could not find the entity with '{name="nope"}'`, got["message"])
 	assert.Equal(t, map[string]any{"message": "Not found"}, do(t, s, "PATCH", "/plugins/9f3c6b0e-1111-4222-8333-444455556666", map[string]any{"enabled": false}, 404))
 
-	svc := do(t, s, "POST", "/services", map[string]any{"name": "u", "url": "http://a.test:81/x"}, 201)
-	svc = do(t, s, "PATCH", "/services/u", map[string]any{"url": "https://b.test"}, 200)
+	do(t, s, "POST", "/services", map[string]any{"name": "u", "url": "http://a.test:81/x"}, 201)
+	svc := do(t, s, "PATCH", "/services/u", map[string]any{"url": "https://b.test"}, 200)
 	assert.Equal(t, []any{"https", "b.test", float64(443), nil}, []any{svc["protocol"], svc["host"], svc["port"], svc["path"]}, "url overwrites all four fields")
 	do(t, s, "GET", "/plugins/rl", nil, 200) // by instance_name
 }

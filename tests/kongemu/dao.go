@@ -482,7 +482,7 @@ func (s *Server) checkEndpointKey(def *entityDef, key string) *kongError {
 	}
 	if err := validateValue(f, key); err != nil {
 		if msg, ok := err.(string); ok {
-			return invalidUnique(def.endpointKey, key, msg)
+			return invalidUnique(def.endpointKey, msg)
 		}
 	}
 	return nil

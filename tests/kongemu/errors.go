@@ -235,7 +235,7 @@ func entityNotFound(key map[string]any, byPK bool) *kongError {
 	return &kongError{status: http.StatusNotFound, code: codeNotFound, name: "not found", message: msg, fields: key}
 }
 
-func invalidUnique(field, value, reason string) *kongError {
+func invalidUnique(field, reason string) *kongError {
 	return &kongError{status: http.StatusBadRequest, code: codeInvalidUnique, name: "invalid unique " + field,
 		message: reason}
 }
