@@ -186,6 +186,9 @@ type Tool struct {
 	Timeout time.Duration
 	Formats []NamedFormat
 	Exec    Executor
+	// CheckMode makes RunMutating refuse to execute: a second guard, under
+	// the modules' own planning, that check mode never changes a node.
+	CheckMode bool
 }
 
 // NamedFormat is a parameter name with its argv format.
@@ -220,6 +223,19 @@ func (t *Tool) Argv(sub []string, values map[string]any) []string {
 		}
 	}
 	return argv
+}
+
+// ErrCheckMode is returned by RunMutating in check mode; nothing ran.
+var ErrCheckMode = errors.New("not run in check mode")
+
+// RunMutating is Run for commands that change the node; in check mode it
+// runs nothing and returns ErrCheckMode.
+func (t *Tool) RunMutating(ctx context.Context, sub []string, values map[string]any) (Command, Output, error) {
+	if t.CheckMode {
+		cmd := Command{Argv: t.Argv(sub, values), Env: t.Env, Timeout: t.Timeout}
+		return cmd, Output{}, fmt.Errorf("%s: %w", strings.Join(toolWords(cmd.Argv), " "), ErrCheckMode)
+	}
+	return t.Run(ctx, sub, values)
 }
 
 // Run builds the argv and runs it.

@@ -112,6 +112,7 @@ type MaprcliConfig struct {
 	Cluster    string // -cluster for license commands when set
 	Timeout    time.Duration
 	Exec       Executor
+	CheckMode  bool // refuse add/remove (see Tool.CheckMode)
 }
 
 // NewMaprcli validates the configuration and declares maprcli's argv formats.
@@ -126,7 +127,7 @@ func NewMaprcli(cfg MaprcliConfig) (*Maprcli, error) {
 		}
 	}
 	t := &Tool{
-		Path: cfg.Path, Prefix: prefix, Timeout: cfg.Timeout, Exec: cfg.Exec,
+		Path: cfg.Path, Prefix: prefix, Timeout: cfg.Timeout, Exec: cfg.Exec, CheckMode: cfg.CheckMode,
 		Formats: []NamedFormat{
 			{"json", Flag("-json")},
 			{"noheader", Flag("-noheader")},
@@ -143,7 +144,15 @@ func NewMaprcli(cfg MaprcliConfig) (*Maprcli, error) {
 }
 
 func (c *Maprcli) run(ctx context.Context, sub []string, values map[string]any) (Output, error) {
-	cmd, out, err := c.tool.Run(ctx, sub, values)
+	return checkRC(c.tool.Run(ctx, sub, values))
+}
+
+func (c *Maprcli) runMutating(ctx context.Context, sub []string, values map[string]any) (Output, error) {
+	return checkRC(c.tool.RunMutating(ctx, sub, values))
+}
+
+// checkRC turns a non-zero exit status into a *CommandError.
+func checkRC(cmd Command, out Output, err error) (Output, error) {
 	if err != nil {
 		return out, err
 	}
@@ -184,7 +193,7 @@ func (c *Maprcli) AddLicenseFile(ctx context.Context, cluster, path string) erro
 	if strings.HasPrefix(path, "-") {
 		return fmt.Errorf("license path %q must not start with '-'", path)
 	}
-	_, err := c.run(ctx, []string{"license", "add"}, map[string]any{"cluster": cluster, "is_file": true, "license": path})
+	_, err := c.runMutating(ctx, []string{"license", "add"}, map[string]any{"cluster": cluster, "is_file": true, "license": path})
 	return err
 }
 
@@ -195,7 +204,7 @@ func (c *Maprcli) RemoveLicense(ctx context.Context, cluster, id string) error {
 	if !ValidLicenseID(id) {
 		return fmt.Errorf("license id %q is not a base64 value", id)
 	}
-	_, err := c.run(ctx, []string{"license", "remove"}, map[string]any{"cluster": cluster, "license_id": id})
+	_, err := c.runMutating(ctx, []string{"license", "remove"}, map[string]any{"cluster": cluster, "license_id": id})
 	return err
 }
 
@@ -223,9 +232,9 @@ type ConfigureArgs struct {
 type Configure struct{ tool *Tool }
 
 // NewConfigure declares configure.sh's argv formats.
-func NewConfigure(path string, timeout time.Duration, exe Executor) *Configure {
+func NewConfigure(path string, timeout time.Duration, exe Executor, checkMode bool) *Configure {
 	return &Configure{tool: &Tool{
-		Path: path, Timeout: timeout, Exec: exe,
+		Path: path, Timeout: timeout, Exec: exe, CheckMode: checkMode,
 		Formats: []NamedFormat{
 			{"cluster_name", OptVal("-N")},
 			{"cldb_nodes", CSV("-C")},
@@ -252,22 +261,15 @@ func (c *Configure) values(a ConfigureArgs) map[string]any {
 
 // Run executes configure.sh and returns its output; rc≠0 is a *CommandError.
 func (c *Configure) Run(ctx context.Context, a ConfigureArgs) (Output, error) {
-	cmd, out, err := c.tool.Run(ctx, nil, c.values(a))
-	if err != nil {
-		return out, err
-	}
-	if out.RC != 0 {
-		return out, &CommandError{Cmd: cmd, Output: out, Detail: errorDetail(out)}
-	}
-	return out, nil
+	return checkRC(c.tool.RunMutating(ctx, nil, c.values(a)))
 }
 
 // Systemctl queries and stops units.
 type Systemctl struct{ tool *Tool }
 
 // NewSystemctl declares systemctl's argv.
-func NewSystemctl(path string, timeout time.Duration, exe Executor) *Systemctl {
-	return &Systemctl{tool: &Tool{Path: path, Timeout: timeout, Exec: exe,
+func NewSystemctl(path string, timeout time.Duration, exe Executor, checkMode bool) *Systemctl {
+	return &Systemctl{tool: &Tool{Path: path, Timeout: timeout, Exec: exe, CheckMode: checkMode,
 		Formats: []NamedFormat{{"quiet", Flag("--quiet")}}}}
 }
 
@@ -282,14 +284,8 @@ func (s *Systemctl) IsActive(ctx context.Context, unit string) (bool, error) {
 
 // Stop runs `systemctl stop unit`.
 func (s *Systemctl) Stop(ctx context.Context, unit string) error {
-	cmd, out, err := s.tool.Run(ctx, []string{"stop", unit}, nil)
-	if err != nil {
-		return err
-	}
-	if out.RC != 0 {
-		return &CommandError{Cmd: cmd, Output: out, Detail: errorDetail(out)}
-	}
-	return nil
+	_, err := checkRC(s.tool.RunMutating(ctx, []string{"stop", unit}, nil))
+	return err
 }
 
 // WaitInactive polls is-active until the unit is inactive or the deadline.

@@ -77,7 +77,7 @@ func TestMaprcli_ListThatIsNotJSON(t *testing.T) {
 
 func TestConfigure_AlwaysNonInteractive(t *testing.T) {
 	secure := true
-	c := NewConfigure("/opt/mapr/server/configure.sh", time.Minute, nil)
+	c := NewConfigure("/opt/mapr/server/configure.sh", time.Minute, nil, false)
 	assert.Equal(t, []string{"/opt/mapr/server/configure.sh", "-N", "demo", "-C", "a:7222,b:7222", "-Z", "z:5181", "-secure",
 		"-no-autostart", "-on-prompt-cont", "y", "-genkeys"},
 		c.Argv(ConfigureArgs{ClusterName: "demo", CLDBs: []string{"a:7222", "b:7222"}, ZKs: []string{"z:5181"}, Secure: &secure, Extra: []string{"-genkeys"}}))
@@ -88,7 +88,7 @@ func TestConfigure_AlwaysNonInteractive(t *testing.T) {
 func TestConfigure_FailureShowsErrorLines(t *testing.T) {
 	fake := &FakeExecutor{Steps: []Step{{Command: []string{"/c.sh", "-N", "d", "-C", "a:7222", "-Z", "z:5181", "-no-autostart", "-on-prompt-cont", "y"},
 		RC: 1, Out: "Configuring Hadoop\nERROR: No Zookeeper nodes list was provided. Exiting\n"}}}
-	_, err := NewConfigure("/c.sh", time.Minute, fake).Run(context.Background(), ConfigureArgs{ClusterName: "d", CLDBs: []string{"a:7222"}, ZKs: []string{"z:5181"}})
+	_, err := NewConfigure("/c.sh", time.Minute, fake, false).Run(context.Background(), ConfigureArgs{ClusterName: "d", CLDBs: []string{"a:7222"}, ZKs: []string{"z:5181"}})
 	require.EqualError(t, err, "c.sh failed (rc=1): ERROR: No Zookeeper nodes list was provided. Exiting")
 }
 
@@ -100,7 +100,7 @@ func TestSystemctl_StopAndWait(t *testing.T) {
 		{Command: []string{"systemctl", "is-active", "mapr-warden", "--quiet"}, RC: 3},
 		{Command: []string{"systemctl", "stop", "mapr-warden"}, RC: 1, Err: "Job for mapr-warden.service failed.\n"},
 	}}
-	s := NewSystemctl("systemctl", time.Minute, fake)
+	s := NewSystemctl("systemctl", time.Minute, fake, false)
 	ctx := context.Background()
 	active, err := s.IsActive(ctx, "mapr-warden")
 	require.NoError(t, err)
@@ -116,6 +116,29 @@ func TestSystemctl_WaitInactiveGivesUp(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		fake.Steps = append(fake.Steps, Step{Command: []string{"systemctl", "is-active", "u", "--quiet"}})
 	}
-	err := NewSystemctl("systemctl", time.Minute, fake).WaitInactive(context.Background(), "u", 20*time.Millisecond, 5*time.Millisecond)
+	err := NewSystemctl("systemctl", time.Minute, fake, false).WaitInactive(context.Background(), "u", 20*time.Millisecond, 5*time.Millisecond)
 	require.EqualError(t, err, "u is still active 20ms after systemctl stop")
+}
+
+func TestCheckMode_MutatingCommandsNeverRun(t *testing.T) {
+	fake := &FakeExecutor{Steps: []Step{
+		{Command: []string{cli, "license", "list", "-json"}, Out: `{"status":"OK","data":[]}`},
+		{Command: []string{"systemctl", "is-active", "mapr-warden", "--quiet"}, RC: 3},
+	}}
+	ctx := context.Background()
+	c, err := NewMaprcli(MaprcliConfig{Path: cli, Exec: fake, CheckMode: true})
+	require.NoError(t, err)
+	_, err = c.ListLicenses(ctx, "")
+	require.NoError(t, err, "reads still run in check mode")
+	require.EqualError(t, c.AddLicenseFile(ctx, "", "/tmp/l"), "maprcli license add: not run in check mode")
+	require.ErrorIs(t, c.RemoveLicense(ctx, "", "abc="), ErrCheckMode)
+	_, err = NewConfigure("/c.sh", time.Minute, fake, true).Run(ctx, ConfigureArgs{ClusterName: "d"})
+	require.ErrorIs(t, err, ErrCheckMode)
+	s := NewSystemctl("systemctl", time.Minute, fake, true)
+	active, err := s.IsActive(ctx, "mapr-warden")
+	require.NoError(t, err)
+	assert.False(t, active)
+	require.ErrorIs(t, s.Stop(ctx, "mapr-warden"), ErrCheckMode)
+	assert.Empty(t, fake.Problems())
+	assert.Len(t, fake.Calls, 2, "only the two reads ran")
 }

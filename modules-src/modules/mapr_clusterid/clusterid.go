@@ -66,7 +66,7 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	if err := m.Decode(&o); err != nil {
 		return nil, err
 	}
-	n, err := newNode(o)
+	n, err := newNode(o, m.CheckMode)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	return n.read(ctx), nil
 }
 
-func newNode(o options) (*node, error) {
+func newNode(o options, checkMode bool) (*node, error) {
 	if o.Timeout <= 0 {
 		return nil, fmt.Errorf("timeout must be a positive number of seconds, got %d", o.Timeout)
 	}
@@ -103,7 +103,7 @@ func newNode(o options) (*node, error) {
 	if def := filepath.Join(home, "conf", "mapruserticket"); ticket == "" && exists(def) {
 		ticket = def
 	}
-	cli, err := mapr.NewMaprcli(mapr.MaprcliConfig{Path: o.MaprcliPath, TicketFile: ticket, Timeout: timeout, Exec: executor})
+	cli, err := mapr.NewMaprcli(mapr.MaprcliConfig{Path: o.MaprcliPath, TicketFile: ticket, Timeout: timeout, Exec: executor, CheckMode: checkMode})
 	if err != nil {
 		return nil, err
 	}
@@ -111,8 +111,8 @@ func newNode(o options) (*node, error) {
 		o:         o,
 		conf:      func(name string) string { return filepath.Join(home, "conf", name) },
 		maprcli:   cli,
-		configure: mapr.NewConfigure(o.ConfigurePath, timeout, executor),
-		systemctl: mapr.NewSystemctl(o.SystemctlPath, timeout, executor),
+		configure: mapr.NewConfigure(o.ConfigurePath, timeout, executor, checkMode),
+		systemctl: mapr.NewSystemctl(o.SystemctlPath, timeout, executor, checkMode),
 		timeout:   timeout,
 	}, nil
 }

@@ -54,7 +54,7 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cli, err := newMaprcli(o)
+	cli, err := newMaprcli(o, m.CheckMode)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func readLicense(m *ansible.Module, o options) (*licenseInput, error) {
 	return &in, nil
 }
 
-func newMaprcli(o options) (*mapr.Maprcli, error) {
+func newMaprcli(o options, checkMode bool) (*mapr.Maprcli, error) {
 	path := o.MaprcliPath
 	if path == "" {
 		path = filepath.Join(o.MaprHome, "bin", "maprcli")
@@ -109,7 +109,7 @@ func newMaprcli(o options) (*mapr.Maprcli, error) {
 	}
 	return mapr.NewMaprcli(mapr.MaprcliConfig{
 		Path: path, User: o.MaprUser, TicketFile: ticket, Cluster: o.Cluster,
-		Timeout: time.Duration(o.Timeout) * time.Second, Exec: executor,
+		Timeout: time.Duration(o.Timeout) * time.Second, Exec: executor, CheckMode: checkMode,
 	})
 }
 
