@@ -262,6 +262,10 @@ func TestKong285Differences(t *testing.T) {
 	assert.NotContains(t, root, "edition")
 	assert.NotContains(t, root["configuration"], "router_flavor")
 	assert.Equal(t, true, root["plugins"].(map[string]any)["available_on_server"].(map[string]any)["key-auth"])
+	flavored, err := New(Options{Version: "2.8.5", RouterFlavor: "traditional"})
+	require.NoError(t, err)
+	assert.Equal(t, "traditional", do(t, flavored, "GET", "/", nil, 200)["configuration"].(map[string]any)["router_flavor"],
+		"reported on request, so go-kong runs its route tests against 2.8")
 
 	p := do(t, s, "POST", "/plugins", map[string]any{"name": "key-auth"}, 201)
 	assert.NotContains(t, p, "instance_name")

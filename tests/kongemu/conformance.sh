@@ -2,7 +2,11 @@
 # Conformance: run go-kong v0.78.0's own integration tests (written against a
 # real Kong) against a fresh kong-emulator, for each emulated Kong version.
 #
-#   tests/kongemu/conformance.sh [3.9.3|2.8.5 ...]   (default: 3.9.3 2.8.5)
+#   tests/kongemu/conformance.sh [TARGET ...]   (default: 3.9.3 2.8.5 2.8.5:traditional)
+#
+# A TARGET is a Kong version, optionally with a router flavor to report in
+# GET /. Real 2.8 reports none, and go-kong then skips its service and route
+# tests; "2.8.5:traditional" runs them against the 2.8 rules too.
 #
 # Runs go-kong's whole ./kong test package (except TestBaseRootURL/default,
 # which asserts that KONG_ADMIN_URL is unset) and prints one line per test
@@ -19,7 +23,7 @@ SKIP_REGEX='^TestBaseRootURL$/^default$'
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 versions=("$@")
-[ ${#versions[@]} -eq 0 ] && versions=(3.9.3 2.8.5)
+[ ${#versions[@]} -eq 0 ] && versions=(3.9.3 2.8.5 2.8.5:traditional)
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/kongemu-conformance.XXXXXX")"
 emu_pid=""
@@ -43,11 +47,12 @@ cp -r "$src" "$work/go-kong"
 chmod -R u+w "$work/go-kong"
 (cd "$work/go-kong" && go mod download)
 
-# start_emulator VERSION: starts a fresh emulator on a free loopback port and
+# start_emulator TARGET: starts a fresh emulator on a free loopback port and
 # sets emu_url.
 start_emulator() {
-	local log="$work/emulator-$1.log"
-	"$work/kong-emulator" --listen 127.0.0.1:0 --kong-version "$1" 2>"$log" &
+	local log="$work/emulator-$1.log" version="${1%%:*}" flavor=""
+	[[ "$1" == *:* ]] && flavor="${1#*:}"
+	"$work/kong-emulator" --listen 127.0.0.1:0 --kong-version "$version" --router-flavor "$flavor" 2>"$log" &
 	emu_pid=$!
 	for _ in $(seq 1 100); do
 		if addr="$(grep -o 'listening on http://[0-9.:]*' "$log" 2>/dev/null)"; then

@@ -60,9 +60,11 @@ func (s *Server) getRoot(*request) response {
 		"plugins":       map[string]any{"available_on_server": available, "enabled_in_cluster": enabled},
 		"configuration": conf,
 	}
+	if s.opts.RouterFlavor != "" {
+		conf["router_flavor"] = s.opts.RouterFlavor
+	}
 	if s.v3 {
 		body["edition"] = "community"
-		conf["router_flavor"] = "traditional_compatible"
 		conf["wasm"] = false
 		body["lua_version"] = "LuaJIT 2.1.0-20231117"
 	} else {

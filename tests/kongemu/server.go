@@ -29,12 +29,18 @@ const DefaultVersion = "3.9.3"
 
 // Options configure a Server.
 type Options struct {
-	Version    string        // Kong version: "3.9.3" (default) or "2.8.5"
-	AdminToken string        // when set, requests need header Kong-Admin-Token with this value (RBAC)
-	Log        io.Writer     // one line per request; nil disables the log
-	Faults     []*Fault      // faults active from the start
-	Now        func() int64  // clock for created_at/updated_at (tests fix it)
-	NewID      func() string // id generator (tests fix it)
+	Version    string // Kong version: "3.9.3" (default) or "2.8.5"
+	AdminToken string // when set, requests need header Kong-Admin-Token with this value (RBAC)
+	// RouterFlavor is reported as configuration.router_flavor in GET /.
+	// 3.x: "traditional_compatible" (default) or "traditional"; the
+	// validation rules are the same here. 2.8 has no such setting and
+	// reports none unless this is set, which go-kong's tests need to run
+	// their route and service tests at all.
+	RouterFlavor string
+	Log          io.Writer     // one line per request; nil disables the log
+	Faults       []*Fault      // faults active from the start
+	Now          func() int64  // clock for created_at/updated_at (tests fix it)
+	NewID        func() string // id generator (tests fix it)
 }
 
 // Server is the emulator. It implements http.Handler.
@@ -65,6 +71,14 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	v3 := !strings.HasPrefix(opts.Version, "2.")
+	if v3 && opts.RouterFlavor == "" {
+		opts.RouterFlavor = "traditional_compatible"
+	}
+	switch opts.RouterFlavor {
+	case "", "traditional", "traditional_compatible":
+	default:
+		return nil, fmt.Errorf("unsupported router flavor %q (supported: traditional, traditional_compatible)", opts.RouterFlavor)
+	}
 	attachTypedefs(set, v3)
 	s := &Server{opts: opts, v3: v3, schemas: set, pluginCache: buildPluginSchemas(set),
 		defs: map[string]*entityDef{}, db: newStore(), nodeID: uuid.NewString()}

@@ -39,13 +39,14 @@ func run(args []string, logw io.Writer) error {
 	cert := fl.String("tls-cert", "", "PEM certificate: serve HTTPS")
 	key := fl.String("tls-key", "", "PEM private key for --tls-cert")
 	ca := fl.String("client-ca", "", "PEM CA bundle: require client certificates signed by it (mTLS)")
+	flavor := fl.String("router-flavor", "", "configuration.router_flavor reported by GET / (3.x default traditional_compatible; 2.8 reports none unless set)")
 	quiet := fl.Bool("quiet", false, "do not log one line per request")
 	var faults faultFlags
 	fl.Var(&faults, "fault", `inject a fault, repeatable: "METHOD PATH-REGEXP key=value ..." with keys count, latency, status, body, retry_after, reset (e.g. "GET ^/services status=503 count=2")`)
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	opts := kongemu.Options{Version: *version, AdminToken: *token}
+	opts := kongemu.Options{Version: *version, AdminToken: *token, RouterFlavor: *flavor}
 	if !*quiet {
 		opts.Log = logw
 	}

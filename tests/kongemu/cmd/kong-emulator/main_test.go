@@ -22,6 +22,7 @@ func TestRun_FlagErrors(t *testing.T) {
 		wantErr string
 	}{
 		{[]string{"--kong-version", "1.0.0"}, `unsupported Kong version "1.0.0" (supported: 2.8.5, 3.9.3)`},
+		{[]string{"--router-flavor", "expressions"}, `unsupported router flavor "expressions" (supported: traditional, traditional_compatible)`},
 		{[]string{"--fault", "GET"}, `fault "GET": expected "METHOD PATH-REGEXP key=value ..."`},
 		{[]string{"--tls-key", "k.pem"}, "--tls-cert and --tls-key must be given together"},
 		{[]string{"--listen", "127.0.0.1:0", "--client-ca", "ca.pem"}, "--client-ca needs --tls-cert and --tls-key"},
