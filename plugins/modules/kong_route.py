@@ -195,6 +195,7 @@ options:
       - >-
         C(true): the task describes the whole route. Every field left out is reset to Kong's default (from C(GET
         /schemas/routes)), e.g. removed tags or hosts are cleared.
+      - With C(strict=true) a task without I(service) detaches the route from its service (Kong's default is no service).
     type: bool
     default: false
   strip_path:

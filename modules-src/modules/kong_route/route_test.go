@@ -351,6 +351,11 @@ func TestStrict(t *testing.T) {
 	again := env.Run(Definition, map[string]any{"name": "r", "service": "svc", "paths": []any{"/a"}, "strict": true})
 	requireOK(t, again)
 	assert.Equal(t, false, again["changed"], "changes: %v", again["changes"])
+
+	detached := env.Run(Definition, map[string]any{"name": "r", "paths": []any{"/a"}, "strict": true})
+	requireOK(t, detached)
+	assert.Equal(t, []any{"service"}, detached["changes"], "strict without service detaches the route (as documented)")
+	assert.Nil(t, env.Get(t, "/routes/r")["service"])
 }
 
 func TestSelectByID_Renames(t *testing.T) {

@@ -107,6 +107,7 @@ var Definition = &ansible.Definition{
 				Description: []string{
 					"C(false): compare and change only the options given in the task.",
 					"C(true): the task describes the whole route. Every field left out is reset to Kong's default (from C(GET /schemas/routes)), e.g. removed tags or hosts are cleared.",
+					"With C(strict=true) a task without I(service) detaches the route from its service (Kong's default is no service).",
 				},
 			},
 		},
