@@ -42,6 +42,9 @@ notes:
     another name, so C(present) with another I(cluster_name) on a configured node fails with a clear message; use
     C(regenerated) for a rename.
   - >-
+    The ZooKeeper set is read from C(zookeeper.servers) in C(warden.conf); a node whose warden.conf lacks it is always
+    reconfigured by C(present).
+  - >-
     When configure.sh fails, C(mapr-clusters.conf) (and with C(regenerated) also C(clusterid)) is put back as it was,
     and the error lines and the tail of C(configure.log) are returned.
 extends_documentation_fragment:

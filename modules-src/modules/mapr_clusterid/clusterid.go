@@ -76,6 +76,13 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		if !exists(n.o.ConfigurePath) {
+			option := "configure_path"
+			if o.ConfigurePath == "" {
+				option = "mapr_home"
+			}
+			return nil, fmt.Errorf("%s: configure.sh not found at %s", option, n.o.ConfigurePath)
+		}
 		if o.State == "present" {
 			return n.present(ctx, m, want)
 		}

@@ -418,3 +418,11 @@ func TestRegenerated_BackupsFromTheSameSecondAreKept(t *testing.T) {
 	assert.Equal(t, oldID+"\n", readFile(t, tree.Conf("conf.old/clusterid.2026-01-02.03-04-05")), "the first backup is not overwritten")
 	assert.Equal(t, first["cluster_id"].(string)+"\n", readFile(t, tree.Conf("conf.old/clusterid.2026-01-02.03-04-05.1")))
 }
+
+func TestMissingConfigureIsNamed(t *testing.T) {
+	tree := newTree(t, maprfake.Options{})
+	res := execute(t, tree, demo(map[string]any{"mapr_home": "/nonexistent/mapr"}), true)
+	assert.Equal(t, "mapr_home: configure.sh not found at /nonexistent/mapr/server/configure.sh", res["msg"])
+	res = execute(t, tree, demo(map[string]any{"configure_path": "/nonexistent/configure.sh"}), false)
+	assert.Equal(t, "configure_path: configure.sh not found at /nonexistent/configure.sh", res["msg"])
+}

@@ -95,9 +95,12 @@ func readLicense(m *ansible.Module, o options) (*licenseInput, error) {
 }
 
 func newMaprcli(o options, checkMode bool) (*mapr.Maprcli, error) {
-	path := o.MaprcliPath
+	path, option := o.MaprcliPath, "maprcli_path"
 	if path == "" {
-		path = filepath.Join(o.MaprHome, "bin", "maprcli")
+		path, option = filepath.Join(o.MaprHome, "bin", "maprcli"), "mapr_home"
+	}
+	if !fileExists(path) {
+		return nil, fmt.Errorf("%s: maprcli not found at %s", option, path)
 	}
 	ticket := o.TicketFile
 	if ticket != "" {

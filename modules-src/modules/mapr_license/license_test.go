@@ -339,3 +339,12 @@ func TestValidation(t *testing.T) {
 	assert.Equal(t, "timeout must be a positive number of seconds, got 0", res["msg"])
 	assert.Empty(t, tree.CallLines())
 }
+
+func TestMissingMaprcliIsNamed(t *testing.T) {
+	tree := newTree(t)
+	path, _, _ := licenseFile(t, maprfake.LicenseSpec{ClusterID: clusterID})
+	res := execute(t, tree, map[string]any{"src": path, "mapr_home": "/nonexistent/mapr"}, false)
+	assert.Equal(t, "mapr_home: maprcli not found at /nonexistent/mapr/bin/maprcli", res["msg"])
+	res = execute(t, tree, map[string]any{"src": path, "maprcli_path": "/nonexistent/maprcli"}, false)
+	assert.Equal(t, "maprcli_path: maprcli not found at /nonexistent/maprcli", res["msg"])
+}

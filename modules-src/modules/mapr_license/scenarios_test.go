@@ -34,7 +34,10 @@ func TestScenarios(t *testing.T) {
 	ticket := filepath.Join(dir, "ticket")
 	require.NoError(t, os.WriteFile(licPath, []byte(text), 0o600))
 	require.NoError(t, os.WriteFile(ticket, nil, 0o600))
-	expanded := strings.NewReplacer("LICENSE_PATH", licPath, "LICENSE_HASH", hash, "TICKET_PATH", ticket).Replace(string(raw))
+	// The executor is scripted; the file only has to exist.
+	maprcli := filepath.Join(dir, "maprcli")
+	require.NoError(t, os.WriteFile(maprcli, nil, 0o755))
+	expanded := strings.NewReplacer("LICENSE_PATH", licPath, "LICENSE_HASH", hash, "TICKET_PATH", ticket, "MAPRCLI_PATH", maprcli).Replace(string(raw))
 	var scenarios []scenario
 	require.NoError(t, yaml.Unmarshal([]byte(expanded), &scenarios))
 	require.NotEmpty(t, scenarios)
