@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -170,7 +171,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.faults.apply(rec, r) {
 		return
 	}
-	s.write(rec, r, s.dispatch(r))
+	s.write(rec, r, s.safeDispatch(r))
+}
+
+// safeDispatch turns a handler panic into Kong's 500 body, so one bad
+// request shows up as a failing status instead of a dropped connection.
+func (s *Server) safeDispatch(r *http.Request) (resp response) {
+	defer func() {
+		if p := recover(); p != nil {
+			if s.opts.Log != nil {
+				fmt.Fprintf(s.opts.Log, "kong-emulator: panic serving %s %s: %v\n%s\n", r.Method, r.URL.Path, p, debug.Stack())
+			}
+			resp = fail(plainError(http.StatusInternalServerError, "An unexpected error occurred"))
+		}
+	}()
+	return s.dispatch(r)
 }
 
 type statusRecorder struct {
