@@ -128,7 +128,9 @@ options:
     type: path
   timeout:
     description:
-      - Seconds configure.sh (and each other command, and the wait for warden to stop) may take before the task fails.
+      - >-
+        Seconds configure.sh, each systemctl call and the wait for warden to stop may take before the task fails.
+        maprcli queries are limited to the smaller of this and 120 seconds.
     type: int
     default: 600
   zk_nodes:

@@ -16,6 +16,9 @@ import (
 // now stamps backups; tests may pin it.
 var now = time.Now
 
+// maxQueryTimeout caps each maprcli query (showid, cldbmaster).
+const maxQueryTimeout = 2 * time.Minute
+
 // pollEvery is how often warden is polled after stop.
 var pollEvery = 500 * time.Millisecond
 
@@ -110,7 +113,9 @@ func newNode(o options, checkMode bool) (*node, error) {
 	if def := filepath.Join(home, "conf", "mapruserticket"); ticket == "" && exists(def) {
 		ticket = def
 	}
-	cli, err := mapr.NewMaprcli(mapr.MaprcliConfig{Path: o.MaprcliPath, TicketFile: ticket, Timeout: timeout, Exec: executor, CheckMode: checkMode})
+	// maprcli only answers questions here; a CLDB that does not answer must
+	// not hold a read for configure.sh's long timeout.
+	cli, err := mapr.NewMaprcli(mapr.MaprcliConfig{Path: o.MaprcliPath, TicketFile: ticket, Timeout: min(timeout, maxQueryTimeout), Exec: executor, CheckMode: checkMode})
 	if err != nil {
 		return nil, err
 	}

@@ -59,7 +59,7 @@ var Definition = &ansible.Definition{
 			"ticket_file":    pathOpt("MapR ticket exported as C(MAPR_TICKETFILE_LOCATION) for maprcli. Default is C(<mapr_home>/conf/mapruserticket) when it exists."),
 			"force":          boolOpt(false, "With C(regenerated), proceed although data markers show the node was part of a running cluster. The markers found are returned."),
 			"stop_warden":    boolOpt(false, "With C(regenerated), stop mapr-warden (C(systemctl stop mapr-warden)) and wait until it is inactive instead of refusing. Warden is never started by this module."),
-			"timeout":        {Type: ansible.Int, Default: 600, Description: []string{"Seconds configure.sh (and each other command, and the wait for warden to stop) may take before the task fails."}},
+			"timeout":        {Type: ansible.Int, Default: 600, Description: []string{"Seconds configure.sh, each systemctl call and the wait for warden to stop may take before the task fails. maprcli queries are limited to the smaller of this and 120 seconds."}},
 		},
 		RequiredIf: []ansible.RequiredIf{
 			{Key: "state", Value: "present", Requires: []string{"cluster_name", "cldb_nodes", "zk_nodes"}},
