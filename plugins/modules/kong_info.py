@@ -144,7 +144,8 @@ routes:
 plugins:
   description:
     - The plugins of the exported services, of their routes and of the exported consumers, each with the options of M(platform.ops.kong_plugin).
-    - C(service), C(route) and C(consumer) are names (a username for consumers); C(config) holds the plugin's config without secrets unless I(include_secrets=true).
+    - C(service), C(route) and C(consumer) are names (a username for consumers).
+    - C(config) holds the plugin's config, without secrets unless I(include_secrets=true).
   returned: always
   type: list
   elements: dict
