@@ -1,6 +1,8 @@
 package kongemu
 
 import (
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -77,4 +79,33 @@ func TestMalformedBodies_NeverServerErrors(t *testing.T) {
 		status, got = call(t, s, "PUT", "/upstreams/u.test", b)
 		assert.Less(t, status, 500, "PUT /upstreams/u.test %v: %v", b, got)
 	}
+}
+
+// FuzzPost feeds arbitrary bodies to the validating collections; run with
+// go test -fuzz FuzzPost ./tests/kongemu. Any 5xx is a bug.
+func FuzzPost(f *testing.F) {
+	f.Add("/routes", `{"paths":["~/a(b"],"hosts":["*.x.*"]}`)
+	f.Add("/services", `{"url":"http://a.test:99999/x?y"}`)
+	f.Add("/plugins", `{"name":"rate-limiting","config":{"minute":1,"redis":{"host":null}}}`)
+	f.Add("/plugins", `{"name":"statsd","config":{"metrics":[{"name":"latency"}]}}`)
+	f.Add("/upstreams", `{"name":"a.test","healthchecks":{"active":{"headers":{"x":["y"]}}}}`)
+	f.Add("/consumers", `{"username":"a","tags":["a b"]}`)
+	s, err := New(Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, path, body string) {
+		switch path {
+		case "/routes", "/services", "/plugins", "/upstreams", "/consumers":
+		default:
+			return
+		}
+		req := httptest.NewRequest("POST", path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("POST %s %s: %d %s", path, body, rec.Code, rec.Body.String())
+		}
+	})
 }
