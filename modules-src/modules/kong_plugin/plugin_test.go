@@ -85,6 +85,14 @@ func TestPlugin_Lifecycle(t *testing.T) {
 			assert.Equal(t, false, out["changed"], "rerun: %v", out["changes"])
 			assert.Equal(t, "none", out["operation"])
 
+			// A task with nothing to do costs three reads: the scope, the
+			// plugin's schema (once, however many plugins of that name a
+			// task compares) and the scope's plugins.
+			env.Requests()
+			requireOK(t, env.Run(Definition, task()))
+			svcID := env.Get(t, "/services/svc")["id"].(string)
+			assert.Equal(t, []string{"GET /schemas/plugins/rate-limiting", "GET /services/svc", "GET /services/" + svcID + "/plugins"}, env.Requests())
+
 			// Check mode predicts the change, shows only the changed key, writes nothing.
 			env.Requests()
 			out = env.Run(Definition, task("config", map[string]any{"minute": 10, "policy": "local"}, "_ansible_check_mode", true, "_ansible_diff", true))
