@@ -16,6 +16,7 @@ packages=(
     shellcheck
     python3-packaging
     git                 # the sanity/integration tree is built from `git ls-files`
+    procps              # pgrep: the SSH harness ends its throwaway users' leftover processes
 )
 
 missing=()
