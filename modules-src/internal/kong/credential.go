@@ -11,11 +11,14 @@ import (
 type CredentialType struct {
 	// Name is the auth plugin's name, e.g. "key-auth".
 	Name string
-	// Kind is the entity: top-level collection (/key-auths), DAO
-	// (keyauth_credentials, for /schemas/.../validate) and shape.
+	// Kind is the entity as written through Kong's nested endpoints:
+	// Collection is the segment under /consumers/{consumer}/ ("key-auth";
+	// requests set Parent), DAO the schema (keyauth_credentials, for
+	// /schemas/.../validate), and the shape.
 	Kind *Kind
-	// Nested is the segment under /consumers/{consumer}/, e.g. "key-auth".
-	Nested string
+	// TopLevel is the collection of all consumers' credentials of this
+	// type ("key-auths"), where one is read by id.
+	TopLevel string
 	// Identity is the field that identifies a credential: key for key-auth
 	// and jwt, username for basic-auth and hmac-auth, group for acl.
 	Identity string
@@ -24,7 +27,7 @@ type CredentialType struct {
 	IdentityIsSecret bool
 }
 
-func credentialKind(name, collection, dao string, secrets ...string) *Kind {
+func credentialKind(name, nested, dao string, secrets ...string) *Kind {
 	fields := map[string]*Shape{
 		"consumer": ForeignKey,
 		"tags":     SetOf(nil),
@@ -32,23 +35,27 @@ func credentialKind(name, collection, dao string, secrets ...string) *Kind {
 	for _, s := range secrets {
 		fields[s] = &Shape{Type: Scalar, Secret: true}
 	}
-	return &Kind{Name: name, Collection: collection, DAO: dao, Shape: RecordOf(fields)}
+	return &Kind{Name: name, Collection: nested, DAO: dao, Shape: RecordOf(fields)}
 }
 
 // CredentialTypes are the consumer credentials the modules manage, by
 // plugin name.
 var CredentialTypes = map[string]*CredentialType{
-	"key-auth": {Name: "key-auth", Nested: "key-auth", Identity: "key", IdentityIsSecret: true,
-		Kind: credentialKind("key-auth credential", "key-auths", "keyauth_credentials", "key")},
-	"basic-auth": {Name: "basic-auth", Nested: "basic-auth", Identity: "username",
-		Kind: credentialKind("basic-auth credential", "basic-auths", "basicauth_credentials", "password")},
-	"jwt": {Name: "jwt", Nested: "jwt", Identity: "key",
-		Kind: credentialKind("jwt credential", "jwts", "jwt_secrets", "secret")},
-	"hmac-auth": {Name: "hmac-auth", Nested: "hmac-auth", Identity: "username",
-		Kind: credentialKind("hmac-auth credential", "hmac-auths", "hmacauth_credentials", "secret")},
-	"acl": {Name: "acl", Nested: "acls", Identity: "group",
+	"key-auth": {Name: "key-auth", TopLevel: "key-auths", Identity: "key", IdentityIsSecret: true,
+		Kind: credentialKind("key-auth credential", "key-auth", "keyauth_credentials", "key")},
+	"basic-auth": {Name: "basic-auth", TopLevel: "basic-auths", Identity: "username",
+		Kind: credentialKind("basic-auth credential", "basic-auth", "basicauth_credentials", "password")},
+	"jwt": {Name: "jwt", TopLevel: "jwts", Identity: "key",
+		Kind: credentialKind("jwt credential", "jwt", "jwt_secrets", "secret")},
+	"hmac-auth": {Name: "hmac-auth", TopLevel: "hmac-auths", Identity: "username",
+		Kind: credentialKind("hmac-auth credential", "hmac-auth", "hmacauth_credentials", "secret")},
+	"acl": {Name: "acl", TopLevel: "acls", Identity: "group",
 		Kind: credentialKind("acl group", "acls", "acls")},
 }
+
+// Parent is the path of the consumer a credential request writes under
+// (Request.Parent).
+func CredentialParent(consumerID string) []string { return []string{"consumers", consumerID} }
 
 // CredentialTypeNames lists the supported types, sorted.
 func CredentialTypeNames() []string {
@@ -69,7 +76,7 @@ func CredentialTypeNames() []string {
 // something a task should do by accident.
 func (c *Conn) FindCredential(ctx context.Context, t *CredentialType, consumerID, id, value string) (Object, error) {
 	if id != "" {
-		obj, err := c.Get(ctx, PathFor(t.Kind.Collection, id))
+		obj, err := c.Get(ctx, PathFor(t.TopLevel, id))
 		if err != nil {
 			return nil, ErrorFromKong(err, fmt.Sprintf("reading %s with id %s", t.Kind.Name, id))
 		}
@@ -80,7 +87,7 @@ func (c *Conn) FindCredential(ctx context.Context, t *CredentialType, consumerID
 		}
 		return obj, nil
 	}
-	all, err := c.List(ctx, PathFor("consumers", consumerID, t.Nested))
+	all, err := c.List(ctx, PathFor("consumers", consumerID, t.Kind.Collection))
 	if err != nil {
 		return nil, ErrorFromKong(err, fmt.Sprintf("listing the %s credentials of consumer %s", t.Name, consumerID))
 	}

@@ -61,6 +61,7 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	req := &kong.Request{
 		Kind:      &kind,
 		Select:    kong.Selector{ID: id},
+		Parent:    kong.CredentialParent(consumerID),
 		CheckMode: m.CheckMode,
 		Find: func(ctx context.Context) (kong.Object, error) {
 			return conn.FindCredential(ctx, ctype, consumerID, id, identity)

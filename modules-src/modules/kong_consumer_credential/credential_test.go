@@ -65,23 +65,22 @@ func startWithConsumer(t *testing.T, version string) (*kongtest.Env, string) {
 }
 
 var lifecycleCases = []struct {
-	ctype      string
-	collection string // top-level collection, to read what Kong holds
-	nested     string
-	create     map[string]any
-	update     map[string]any // one field changed
-	changed    string
-	secrets    []string
+	ctype   string
+	nested  string // segment under /consumers/{c}/
+	create  map[string]any
+	update  map[string]any // one field changed
+	changed string
+	secrets []string
 }{
-	{"key-auth", "key-auths", "key-auth", map[string]any{"key": "k-very-secret-1", "tags": []any{"a"}},
+	{"key-auth", "key-auth", map[string]any{"key": "k-very-secret-1", "tags": []any{"a"}},
 		map[string]any{"key": "k-very-secret-1", "tags": []any{"b"}}, "tags", []string{"k-very-secret-1"}},
-	{"basic-auth", "basic-auths", "basic-auth", map[string]any{"username": "alice-basic", "password": "pw-very-secret-1"},
+	{"basic-auth", "basic-auth", map[string]any{"username": "alice-basic", "password": "pw-very-secret-1"},
 		map[string]any{"username": "alice-basic", "password": "pw-very-secret-1", "tags": []any{"x"}}, "tags", []string{"pw-very-secret-1"}},
-	{"jwt", "jwts", "jwt", map[string]any{"key": "iss-very-secret-1", "secret": "jwt-very-secret-1", "algorithm": "HS256"},
+	{"jwt", "jwt", map[string]any{"key": "iss-very-secret-1", "secret": "jwt-very-secret-1", "algorithm": "HS256"},
 		map[string]any{"key": "iss-very-secret-1", "secret": "jwt-very-secret-1", "algorithm": "HS512"}, "algorithm", []string{"jwt-very-secret-1", "iss-very-secret-1"}},
-	{"hmac-auth", "hmac-auths", "hmac-auth", map[string]any{"username": "alice-hmac", "secret": "hmac-very-secret-1"},
+	{"hmac-auth", "hmac-auth", map[string]any{"username": "alice-hmac", "secret": "hmac-very-secret-1"},
 		map[string]any{"username": "alice-hmac", "secret": "hmac-very-secret-2"}, "secret", []string{"hmac-very-secret-1", "hmac-very-secret-2"}},
-	{"acl", "acls", "acls", map[string]any{"group": "admins"},
+	{"acl", "acls", map[string]any{"group": "admins"},
 		map[string]any{"group": "admins", "tags": []any{"t"}}, "tags", nil},
 }
 
@@ -104,7 +103,7 @@ func TestLifecycle(t *testing.T) {
 				assert.Equal(t, "create", created["operation"])
 				cred := created["credential"].(map[string]any)
 				assert.Equal(t, map[string]any{"id": consumerID}, cred["consumer"])
-				assert.Equal(t, []string{"POST /" + tc.collection}, writes(env.Requests()))
+				assert.Equal(t, []string{"POST /consumers/" + consumerID + "/" + tc.nested}, writes(env.Requests()), "written through Kong's nested endpoint")
 				require.Len(t, listHeld(), 1)
 				held := listHeld()[0].(map[string]any)
 				id := held["id"].(string)
@@ -134,7 +133,7 @@ func TestLifecycle(t *testing.T) {
 				requireOK(t, updated)
 				assertNoSecret(t, updated, tc.secrets...)
 				assert.Equal(t, []any{tc.changed}, updated["changes"])
-				assert.Equal(t, []string{"PATCH /" + tc.collection + "/" + id}, writes(env.Requests()))
+				assert.Equal(t, []string{"PATCH /consumers/" + consumerID + "/" + tc.nested + "/" + id}, writes(env.Requests()))
 				after := listHeld()[0].(map[string]any)
 				for k, v := range held {
 					if k != tc.changed && k != "updated_at" {
@@ -264,11 +263,11 @@ func TestMissingConsumer(t *testing.T) {
 
 func TestByID(t *testing.T) {
 	t.Parallel()
-	env, _ := startWithConsumer(t, "2.8.5")
+	env, consumerID := startWithConsumer(t, "2.8.5")
 	const id = "9f3c6b0e-1111-4222-8333-444455556666"
 	created := env.Run(Definition, map[string]any{"consumer": "alice", "type": "acl", "id": id, "group": "g1"})
 	requireOK(t, created)
-	assert.Equal(t, []string{"PUT /acls/" + id}, writes(env.Requests()), "created with the given id")
+	assert.Equal(t, []string{"PUT /consumers/" + consumerID + "/acls/" + id}, writes(env.Requests()), "created with the given id")
 	renamed := env.Run(Definition, map[string]any{"consumer": "alice", "type": "acl", "id": id, "group": "g2"})
 	requireOK(t, renamed)
 	assert.Equal(t, []any{"group"}, renamed["changes"])
