@@ -7,6 +7,7 @@ import (
 	"platform.ops/modules-src/internal/ansible"
 	kongconsumer "platform.ops/modules-src/modules/kong_consumer"
 	kongconsumercredential "platform.ops/modules-src/modules/kong_consumer_credential"
+	konginfo "platform.ops/modules-src/modules/kong_info"
 	kongplugin "platform.ops/modules-src/modules/kong_plugin"
 	kongroute "platform.ops/modules-src/modules/kong_route"
 	kongservice "platform.ops/modules-src/modules/kong_service"
@@ -22,6 +23,7 @@ func Definitions() []*ansible.Definition {
 		kongconsumer.Definition,
 		kongconsumercredential.Definition,
 		kongplugin.Definition,
+		konginfo.Definition,
 		maprlicense.Definition,
 		maprclusterid.Definition,
 	}
