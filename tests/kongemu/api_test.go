@@ -378,3 +378,16 @@ func BenchmarkGetServiceByNameHTTP(b *testing.B) {
 		}
 	}
 }
+
+func TestEndpoints_ListsTheSurface(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, "3.9.3")
+	var got []string
+	for _, e := range do(t, s, "GET", "/endpoints", nil, 200)["data"].([]any) {
+		got = append(got, e.(string))
+	}
+	for _, want := range []string{"/", "/services/{services}/routes/{routes}", "/consumers/{consumers}/key-auth/{keyauth_credentials}",
+		"/routes/{routes}/service", "/schemas/plugins/validate", "/upstreams/{upstreams}/targets"} {
+		assert.Contains(t, got, want)
+	}
+}

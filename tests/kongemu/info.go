@@ -96,8 +96,25 @@ func (s *Server) getStatus(r *request) response {
 func (s *Server) getEndpoints(*request) response {
 	var out []string
 	seen := map[string]bool{}
+	bySegment := map[string]string{}
+	for _, d := range s.defList {
+		bySegment[d.path] = d.dao
+		if d.nestedPath != "" {
+			bySegment[d.nestedPath] = d.dao
+		}
+	}
 	for _, rt := range s.table {
-		p := rt.pattern
+		// name variables after the entity they address, as Kong does:
+		// /services/{services}/routes/{routes}
+		segs := append([]string{}, rt.segs...)
+		for j, seg := range segs {
+			if strings.HasPrefix(seg, "{") && j > 0 {
+				if dao, ok := bySegment[segs[j-1]]; ok {
+					segs[j] = "{" + dao + "}"
+				}
+			}
+		}
+		p := "/" + strings.Join(segs, "/")
 		if !seen[p] {
 			seen[p] = true
 			out = append(out, p)
