@@ -316,6 +316,11 @@ func prepareRecord(rec *FieldDef, in map[string]any, path string) (Object, error
 
 func prepareValue(f *FieldDef, v any, path string) (any, error) {
 	if v == nil {
+		if f.Type == "record" && f.Required() {
+			// Kong recreates a required record set to null with its
+			// defaults: compare with those, or null would differ forever.
+			return f.Defaults(), nil
+		}
 		return nil, nil
 	}
 	switch f.Type {

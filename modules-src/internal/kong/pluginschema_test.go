@@ -40,6 +40,9 @@ func TestPluginSchema_PrepareConfig(t *testing.T) {
 		{"not a number", map[string]any{"minute": "five"}, nil, `config.minute must be a number, got "five"`},
 		{"not an integer", map[string]any{"redis": map[string]any{"port": "63.5"}}, nil, `config.redis.port must be an integer, got "63.5"`},
 		{"not a boolean", map[string]any{"fault_tolerant": "maybe"}, nil, `config.fault_tolerant must be a boolean, got "maybe"`},
+		{"a required record set to null is its defaults", map[string]any{"redis": nil},
+			Object{"redis": Object{"host": nil, "port": 6379.0, "timeout": 2000.0, "username": nil, "password": nil,
+				"database": 0.0, "ssl": false, "ssl_verify": false, "server_name": nil}}, ""},
 		{"unknown keys are left for Kong to reject", map[string]any{"garbage": 1}, Object{"garbage": 1.0}, ""},
 	}
 	for _, tc := range tests {

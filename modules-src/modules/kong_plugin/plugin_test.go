@@ -442,3 +442,16 @@ func jsonRound(v any) any {
 	_ = json.Unmarshal(b, &out)
 	return out
 }
+
+func TestPlugin_NullRecordIsItsDefaults(t *testing.T) {
+	t.Parallel()
+	env := withService(t, "3.9.3")
+	a := args("name", "rate-limiting", "service", "svc", "config", map[string]any{"minute": 5, "redis": nil})
+	out := env.Run(Definition, a)
+	requireOK(t, out)
+	assert.Equal(t, true, out["changed"])
+	assert.EqualValues(t, 6379, onlyPlugin(t, env)["config"].(map[string]any)["redis"].(map[string]any)["port"], "Kong recreated the record")
+	out = env.Run(Definition, a)
+	requireOK(t, out)
+	assert.Equal(t, false, out["changed"], "%v", out["changes"])
+}
