@@ -293,22 +293,19 @@ func (t *task) present(ctx context.Context) (ansible.Result, error) {
 // plugin's defaults with the user's values over them.
 func (t *task) predictCreated(desired kong.Object) kong.Object {
 	full := kong.Object{
-		"id": nil, "instance_name": nil, "enabled": true, "tags": nil,
+		"id": nil, "enabled": true, "tags": nil,
 		"protocols": t.schema.Protocols, "route": nil, "service": nil, "consumer": nil,
 		"config": t.schema.Config.Defaults(),
 	}
 	for k, v := range desired {
 		if k == "config" {
-			full[k] = mergeRecords(full["config"].(kong.Object), v.(kong.Object))
+			cfg, _ := v.(kong.Object)
+			full[k] = kong.MergePatch(full["config"].(kong.Object), cfg, nil)
 			continue
 		}
 		full[k] = v
 	}
 	return full
-}
-
-func mergeRecords(base, top kong.Object) kong.Object {
-	return kong.MergePatch(base, top, nil)
 }
 
 // diff shows only what changes: on update, the changed fields (config
