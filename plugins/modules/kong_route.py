@@ -37,8 +37,8 @@ notes:
     I(expression) and I(priority) exist only with Kong's expressions router (C(router_flavor=expressions), Kong 3.x).
     The module reads the flavor from C(GET /) and refuses them elsewhere with a clear message.
   - >-
-    The Kong version is read once per task from C(GET /), and only when the task sets I(paths), I(expression) or
-    I(priority).
+    The Kong version is read once per task from C(GET /), and only when the task sets a regex path (or one with
+    characters Kong 2.8 reads as a regex), I(expression) or I(priority).
   - >-
     In check mode, a route whose service an earlier task of the play would create (so it does not exist yet) reports a
     change with a warning instead of failing.
@@ -158,7 +158,9 @@ options:
       - >-
         Name or UUID of the service the route sends traffic to. The module resolves a name to the service's id, which is
         what Kong stores and what is compared.
-      - Leave unset to keep the route's current service (or to create a route without one).
+      - >-
+        Naming another service moves the route there. Leave unset to keep the route's current service (or to create a
+        route without one).
     type: str
   snis:
     description:

@@ -27,6 +27,17 @@ func regexCharsOf(path string) string {
 	return strings.Join(out, " ")
 }
 
+// pathsDependOnVersion reports whether any path reads differently on Kong
+// 2.8 and 3.x (a "~" regex, or characters 2.8 takes for a regex).
+func pathsDependOnVersion(paths []string) bool {
+	for _, p := range paths {
+		if strings.HasPrefix(p, "~/") || kong28RegexChar.MatchString(p) {
+			return true
+		}
+	}
+	return false
+}
+
 // translatePaths turns the paths a user wrote (the Kong 3.x way: "~" marks a
 // regex) into what the node at hand needs, plus the warnings where the
 // meaning could differ between versions. Paths Kong rejects anyway (no

@@ -30,3 +30,11 @@ func TestTranslatePaths(t *testing.T) {
 		})
 	}
 }
+
+func TestPathsDependOnVersion(t *testing.T) {
+	t.Parallel()
+	assert.False(t, pathsDependOnVersion(nil))
+	assert.False(t, pathsDependOnVersion([]string{"/api", "/v1.0/a-b_c~d%20"}), "plain prefixes mean the same everywhere")
+	assert.True(t, pathsDependOnVersion([]string{"/api", `~/u/\d+`}))
+	assert.True(t, pathsDependOnVersion([]string{"/a/(b|c)"}))
+}

@@ -72,8 +72,14 @@ func desired(ctx context.Context, m *ansible.Module, conn *kong.Conn) (kong.Obje
 			d[f] = endpoints(p.List(f))
 		}
 	}
-	needsNode := p.Given("paths") || p.Given("expression") || p.Given("priority")
+	// The version matters only for regex-looking paths and the expressions
+	// router: a plain prefix such as /api means the same on every Kong, so
+	// the common task skips GET /.
+	needsNode := pathsDependOnVersion(p.Strings("paths")) || p.Given("expression") || p.Given("priority")
 	if !needsNode {
+		if p.Given("paths") {
+			d["paths"] = p["paths"]
+		}
 		return d, nil
 	}
 	info, err := conn.Info(ctx)

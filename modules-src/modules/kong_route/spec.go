@@ -46,7 +46,7 @@ var Definition = &ansible.Definition{
 			"Write paths the 3.x way: against Kong 2.8 this module removes the leading C(~) and warns when the path then means something else there (a path without regex characters becomes a plain prefix). " +
 			"It also warns about a plain path that one of the two versions would read as a regex and the other would not.",
 		"I(expression) and I(priority) exist only with Kong's expressions router (C(router_flavor=expressions), Kong 3.x). The module reads the flavor from C(GET /) and refuses them elsewhere with a clear message.",
-		"The Kong version is read once per task from C(GET /), and only when the task sets I(paths), I(expression) or I(priority).",
+		"The Kong version is read once per task from C(GET /), and only when the task sets a regex path (or one with characters Kong 2.8 reads as a regex), I(expression) or I(priority).",
 		"In check mode, a route whose service an earlier task of the play would create (so it does not exist yet) reports a change with a warning instead of failing.",
 		"Deleting a route also deletes the plugins scoped to it (Kong cascades).",
 	},
@@ -64,7 +64,7 @@ var Definition = &ansible.Definition{
 				Description: []string{"C(present) creates or updates the route; C(absent) deletes it (deleting a missing route is not an error)."},
 			},
 			"service": strOpt("Name or UUID of the service the route sends traffic to. The module resolves a name to the service's id, which is what Kong stores and what is compared.",
-				"Leave unset to keep the route's current service (or to create a route without one)."),
+				"Naming another service moves the route there. Leave unset to keep the route's current service (or to create a route without one)."),
 			"protocols": listOpt("Protocols the route accepts: C(http), C(https), C(grpc), C(grpcs), C(tcp), C(tls), C(tls_passthrough), C(udp) (Kong's rules on combining them apply). Kong's default is C([http, https]).",
 				"Compared as a set."),
 			"methods": listOpt("HTTP methods that match the route, in upper case (C(GET), C(POST), ...). Compared as a set."),
