@@ -77,7 +77,8 @@ stop_emulator() {
 # predates Kong 2.3, so its "diff" is not idempotent against newer Kongs
 # (real ones included) and is not checked.
 deck_smoke() {
-	local v=$1 d="$work/deck-$v" state="$repo/tests/kongemu/testdata/deck/state.yaml"
+	local v=$1
+	local d="$work/deck-$v" state="$repo/tests/kongemu/testdata/deck/state.yaml"
 	mkdir -p "$d"
 	start_emulator "$v"
 	local ok=1

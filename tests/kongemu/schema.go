@@ -308,64 +308,101 @@ func (f *Field) child(name string) *Field {
 // compileLua translates a Lua pattern into an RE2 regexp. Lua patterns are
 // byte oriented and much smaller than regexps; the subset used by Kong's
 // schemas (classes %w %d %u %a %x %s, sets, anchors, *, +, -, ?) maps
-// one to one. A pattern that cannot be translated never fails validation.
+// one to one. "-" (and "*", "+", "?") is a quantifier only right after a
+// single-character item; elsewhere it is a literal, as in Lua. A pattern
+// that cannot be translated is kept with a nil regexp and never fails
+// validation (TestSchemas_AllLuaPatternsTranslate keeps that list empty).
 func compileLua(p string) *luaPattern {
-	var b strings.Builder
-	b.WriteString("(?s)")
-	inSet := false
-	class := func(c byte, inSet bool) string {
-		m := map[byte]string{'a': `A-Za-z`, 'd': `0-9`, 'l': `a-z`, 's': `\s`, 'u': `A-Z`, 'w': `A-Za-z0-9`, 'x': `0-9A-Fa-f`, 'p': `!-/:-@\[-` + "`" + `{-~`, 'c': `\x00-\x1f\x7f`}
+	classes := map[byte]string{'a': `A-Za-z`, 'd': `0-9`, 'l': `a-z`, 's': `\s`, 'u': `A-Z`, 'w': `A-Za-z0-9`,
+		'x': `0-9A-Fa-f`, 'p': `!-/:-@\[-` + "`" + `{-~`, 'c': `\x00-\x1f\x7f`}
+	// escaped renders "%c": a class body (inside a set) or a whole item.
+	escaped := func(c byte, inSet bool) (string, bool) {
 		lower := c | 0x20
-		body, ok := m[lower]
-		if !ok {
-			return regexp.QuoteMeta(string(c))
+		body, isClass := classes[lower]
+		if !isClass {
+			if c < 0x80 && !(c >= '0' && c <= '9') && !(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z') {
+				return `\` + string(c), true // any escaped punctuation is literal, "-" included
+			}
+			return regexp.QuoteMeta(string(c)), true
 		}
 		neg := c != lower
-		if inSet {
-			if neg {
-				return "" // negated classes inside sets are not supported
-			}
-			return body
+		switch {
+		case inSet && neg:
+			return "", false // negated classes inside sets are not supported
+		case inSet:
+			return body, true
+		case neg:
+			return "[^" + body + "]", true
 		}
-		if neg {
-			return "[^" + body + "]"
-		}
-		return "[" + body + "]"
+		return "[" + body + "]", true
 	}
+	var b strings.Builder
+	b.WriteString("(?s)")
+	lastItem := false // the previous token is a single-character item a quantifier may follow
 	for i := 0; i < len(p); i++ {
 		c := p[i]
 		switch {
 		case c == '%' && i+1 < len(p):
 			i++
-			b.WriteString(class(p[i], inSet))
-		case inSet:
-			if c == ']' {
-				inSet = false
-				b.WriteByte(']')
-			} else if c == '\\' || c == '[' {
-				b.WriteString(`\` + string(c))
-			} else if c >= 0x80 {
-				fmt.Fprintf(&b, `\x%02x`, c)
+			e, ok := escaped(p[i], false)
+			if !ok {
+				return &luaPattern{source: p}
+			}
+			b.WriteString(e)
+			lastItem = true
+		case c == '[':
+			b.WriteByte('[')
+			j := i + 1
+			if j < len(p) && p[j] == '^' {
+				b.WriteByte('^')
+				j++
+			}
+			if j < len(p) && p[j] == ']' {
+				b.WriteString(`\]`)
+				j++
+			}
+			for ; j < len(p) && p[j] != ']'; j++ {
+				switch ch := p[j]; {
+				case ch == '%' && j+1 < len(p):
+					j++
+					e, ok := escaped(p[j], true)
+					if !ok {
+						return &luaPattern{source: p}
+					}
+					b.WriteString(e)
+				case ch == '\\' || ch == '[':
+					b.WriteString(`\` + string(ch))
+				case ch >= 0x80:
+					fmt.Fprintf(&b, `\x%02x`, ch)
+				default:
+					b.WriteByte(ch)
+				}
+			}
+			if j >= len(p) {
+				return &luaPattern{source: p} // unterminated set
+			}
+			b.WriteByte(']')
+			i = j
+			lastItem = true
+		case (c == '*' || c == '+' || c == '?' || c == '-') && lastItem:
+			if c == '-' {
+				b.WriteString("*?")
 			} else {
 				b.WriteByte(c)
 			}
-		case c == '[':
-			inSet = true
-			b.WriteByte('[')
-			if i+1 < len(p) && p[i+1] == '^' {
-				b.WriteByte('^')
-				i++
-			}
-			if i+1 < len(p) && p[i+1] == ']' {
-				b.WriteString(`\]`)
-				i++
-			}
-		case c == '-':
-			b.WriteString("*?")
-		case c == '.' || c == '^' || c == '$' || c == '*' || c == '+' || c == '?' || c == '(' || c == ')':
+			lastItem = false
+		case c == '^' && i == 0, c == '$' && i == len(p)-1:
 			b.WriteByte(c)
+			lastItem = false
+		case c == '(' || c == ')':
+			b.WriteByte(c)
+			lastItem = false
+		case c == '.':
+			b.WriteByte('.')
+			lastItem = true
 		default:
 			b.WriteString(regexp.QuoteMeta(string(c)))
+			lastItem = true
 		}
 	}
 	re, err := regexp.Compile(b.String())
