@@ -228,13 +228,50 @@ func matches(c current, want desired) bool {
 	return c.zks != nil && mapr.SameNodes(c.zks, want.args.ZKs, mapr.DefaultZKPort)
 }
 
+// lineOptions are the key=value words configure.sh writes from its own
+// arguments (-K, -P, -H; mapr.md §2.2): it rebuilds the line every run, so
+// options of the old line survive only when their flags are given again.
+func lineOptions(extra []string) []string {
+	var opts []string
+	for i, a := range extra {
+		switch {
+		case a == "-K" || a == "-kerberosEnable":
+			opts = append(opts, "kerberosEnable=true")
+		case a == "-P" && i+1 < len(extra):
+			opts = append(opts, "cldbPrincipal="+extra[i+1])
+		case a == "-H" && i+1 < len(extra):
+			opts = append(opts, "cldbHttpsPort="+extra[i+1])
+		}
+	}
+	return opts
+}
+
+// droppedOptions lists options of the current line configure.sh will not
+// write again.
+func droppedOptions(c current, want desired) []string {
+	if c.conf == nil {
+		return nil
+	}
+	keep := map[string]bool{}
+	for _, o := range lineOptions(want.args.Extra) {
+		k, _, _ := strings.Cut(o, "=")
+		keep[k] = true
+	}
+	var dropped []string
+	for _, o := range c.conf.Current.Options {
+		if k, _, _ := strings.Cut(o, "="); !keep[k] {
+			dropped = append(dropped, o)
+		}
+	}
+	return dropped
+}
+
 // predictedConf is mapr-clusters.conf as configure.sh will write it.
 func predictedConf(c current, want desired) string {
-	line := mapr.ClusterLine{Name: want.args.ClusterName, CLDBs: want.args.CLDBs}
+	line := mapr.ClusterLine{Name: want.args.ClusterName, CLDBs: want.args.CLDBs, Options: lineOptions(want.args.Extra)}
 	others := []string{}
 	if c.conf != nil && c.conf.Current.Name == want.args.ClusterName {
 		line.Secure = c.conf.Current.Secure
-		line.Options = c.conf.Current.Options
 	}
 	if c.conf != nil {
 		others = c.conf.Others
@@ -258,6 +295,9 @@ func (n *node) present(ctx context.Context, m *ansible.Module, want desired) (an
 		return n.report(c), nil
 	}
 	res := ansible.Result{"changed": true, "command": n.configure.Argv(want.args)}
+	if dropped := droppedOptions(c, want); len(dropped) > 0 {
+		m.Warn(fmt.Sprintf("configure.sh rewrites the cluster line from its arguments: %s will be dropped unless configure_args carry -K/-P/-H", strings.Join(dropped, " ")))
+	}
 	if m.Diff {
 		res["diff"] = n.confDiff(c.confText, predictedConf(c, want))
 	}

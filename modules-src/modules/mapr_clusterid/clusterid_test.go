@@ -426,3 +426,24 @@ func TestMissingConfigureIsNamed(t *testing.T) {
 	res = execute(t, tree, demo(map[string]any{"configure_path": "/nonexistent/configure.sh"}), false)
 	assert.Equal(t, "configure_path: configure.sh not found at /nonexistent/configure.sh", res["msg"])
 }
+
+func TestPresent_KerberosOptionsFollowTheArguments(t *testing.T) {
+	tree := newTree(t, maprfake.Options{ClusterID: oldID, WardenConf: wardenConf,
+		ClustersConf: "demo.mapr.com secure=true kerberosEnable=true cldbPrincipal=mapr/demo cldb1:7222 cldb2:7222\n"})
+	require.NoError(t, os.WriteFile(tree.Conf("cldb.key"), nil, 0o600))
+	require.NoError(t, os.WriteFile(tree.Conf("maprserverticket"), nil, 0o600))
+
+	res := execute(t, tree, demo(map[string]any{"cldb_nodes": []any{"cldb1"}}), true)
+	assert.Equal(t, "demo.mapr.com secure=true cldb1:7222\n", res["diff"].(map[string]any)["after"])
+	assert.Equal(t, []any{"configure.sh rewrites the cluster line from its arguments: kerberosEnable=true cldbPrincipal=mapr/demo will be dropped unless configure_args carry -K/-P/-H"}, res["warnings"])
+
+	kerberos := demo(map[string]any{"cldb_nodes": []any{"cldb1"}, "configure_args": []any{"-K", "-P", "mapr/demo"}})
+	predicted := execute(t, tree, kerberos, true)["diff"].(map[string]any)["after"]
+	res = execute(t, tree, kerberos, false)
+	require.Nil(t, res["failed"], res["msg"])
+	assert.Equal(t, predicted, readFile(t, tree.Conf("mapr-clusters.conf")), "check mode predicted what configure.sh wrote")
+	assert.Nil(t, res["warnings"])
+	want := "demo.mapr.com secure=true kerberosEnable=true cldbPrincipal=mapr/demo cldb1:7222\n"
+	assert.Equal(t, want, res["diff"].(map[string]any)["after"])
+	assert.Equal(t, want, readFile(t, tree.Conf("mapr-clusters.conf")), "the prediction is what configure.sh wrote")
+}
