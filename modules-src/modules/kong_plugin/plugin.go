@@ -112,7 +112,11 @@ func (t *task) loadSchema(ctx context.Context, absent bool) error {
 		if info != nil {
 			node = info.String()
 		}
-		msg := fmt.Sprintf("plugin %q is not installed on %s (GET /schemas/plugins/%s: Not found)", t.name, node, t.name)
+		kongMsg := f.Msg
+		if i := strings.Index(kongMsg, "Kong answered "); i >= 0 {
+			kongMsg = kongMsg[i+len("Kong answered "):]
+		}
+		msg := fmt.Sprintf("plugin %q is not installed on %s (GET /schemas/plugins/%s: %s)", t.name, node, t.name, kongMsg)
 		if avail := t.conn.AvailablePlugins(ctx); len(avail) > 0 {
 			msg += "; installed plugins: " + strings.Join(avail, ", ")
 		}

@@ -317,7 +317,7 @@ func TestPlugin_Errors(t *testing.T) {
 				{"entity check", args("name", "rate-limiting", "service", "svc", "config", map[string]any{"policy": "local"}),
 					[]string{"at least one of these fields must be non-empty"}, nil},
 				{"unknown plugin", args("name", "no-such-plugin"),
-					[]string{`plugin "no-such-plugin" is not installed on Kong ` + v, "installed plugins: acl, "}, nil},
+					[]string{`plugin "no-such-plugin" is not installed on Kong ` + v + ` (GET /schemas/plugins/no-such-plugin: HTTP 404: No plugin named 'no-such-plugin')`, "installed plugins: acl, "}, nil},
 				{"missing service", args("name", "cors", "service", "nope"),
 					[]string{`service "nope" does not exist: create it first`}, nil},
 				{"scope the plugin forbids", args("name", "key-auth", "consumer", "alice"),
