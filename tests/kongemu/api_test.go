@@ -179,6 +179,18 @@ func TestPatch_MergeRules(t *testing.T) {
 	do(t, s, "GET", "/plugins/rl", nil, 200) // by instance_name
 }
 
+func TestNumbers_ReadBackAsKongPrintsThem(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, "3.9.3")
+	req := httptest.NewRequest("POST", "/services", strings.NewReader(`{"name":"n","host":"a.test","port":8080.0,"retries":3e0}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	require.Equal(t, 201, rec.Code, rec.Body.String())
+	assert.Contains(t, rec.Body.String(), `"port":8080,`)
+	assert.Contains(t, rec.Body.String(), `"retries":3,`)
+}
+
 func TestTransportConventions(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t, "3.9.3")

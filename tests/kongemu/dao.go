@@ -191,6 +191,7 @@ func (s *Server) prepare(def *entityDef, body map[string]any, existing map[strin
 	if id, ok := row["id"].(string); ok {
 		row["id"] = strings.ToLower(id)
 	}
+	canonicalNumbers(row)
 	for _, f := range rec.Fields {
 		if f.Type == "foreign" {
 			if id := foreignID(row[f.Name]); id != "" {

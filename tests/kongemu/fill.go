@@ -1,6 +1,10 @@
 package kongemu
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+)
 
 // This file ports process_auto_fields("insert") from
 // kong/db/schema/init.lua: defaults, required records, set de-duplication
@@ -187,6 +191,32 @@ func jsonEqual(a, b any) bool {
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
 	return string(ja) == string(jb)
+}
+
+// canonicalNumbers rewrites numbers the way Kong's cjson prints them:
+// integral values without a fraction ("5.0" and "5e0" become 5), others in
+// their shortest form, so a client reads back exactly what it compares.
+func canonicalNumbers(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		f, err := x.Float64()
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return x
+		}
+		if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+			return json.Number(strconv.FormatInt(int64(f), 10))
+		}
+		return json.Number(strconv.FormatFloat(f, 'g', -1, 64))
+	case map[string]any:
+		for k, e := range x {
+			x[k] = canonicalNumbers(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = canonicalNumbers(e)
+		}
+	}
+	return v
 }
 
 func deepCopy(v any) any {
