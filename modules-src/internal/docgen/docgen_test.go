@@ -62,7 +62,7 @@ func testDefinition() *ansible.Definition {
 	}
 }
 
-// pyString extracts the r”'...”' literal assigned to name in a generated
+// pyString extracts the raw triple-quoted string literal assigned to name in a generated
 // Python file.
 func pyString(t *testing.T, src []byte, name string) string {
 	t.Helper()
