@@ -57,6 +57,9 @@ options:
     description:
       - The license text itself, e.g. from a vault-encrypted variable.
       - Written to a private (0600) temporary file on the node for C(maprcli license add) and deleted afterwards.
+      - >-
+        With I(mapr_user), the file is handed to that user, which needs root; without root use I(src) with a file that
+        user can read.
       - 'This value is secret: it is masked in all module output and logs.'
     type: str
   license_id:

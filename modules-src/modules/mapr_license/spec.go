@@ -44,7 +44,8 @@ var Definition = &ansible.Definition{
 			"content": {
 				Type: ansible.Str, NoLog: true,
 				Description: []string{"The license text itself, e.g. from a vault-encrypted variable.",
-					"Written to a private (0600) temporary file on the node for C(maprcli license add) and deleted afterwards."},
+					"Written to a private (0600) temporary file on the node for C(maprcli license add) and deleted afterwards.",
+					"With I(mapr_user), the file is handed to that user, which needs root; without root use I(src) with a file that user can read."},
 			},
 			"license_id": strOpt("Id of the license (as C(maprcli license list) shows it) to remove with I(state=absent), instead of I(src) or I(content)."),
 			"state": {
