@@ -54,7 +54,7 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	kind := *ctype.Kind
 	kind.Name = describe(ctype, p, consumerRef)
 	if consumer == nil {
-		return missingConsumer(m, &kind, consumerRef)
+		return missingConsumer(m, &kind, consumerRef, desired(p, ctype, kong.Object{"username": consumerRef}))
 	}
 	consumerID, _ := consumer["id"].(string)
 	identity := p.String(ctype.Identity)
@@ -79,12 +79,7 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	want := kong.Object{"consumer": kong.Object{"id": consumerID}}
-	for _, f := range append(fieldsOf[ctype.Name], "tags") {
-		if f != "update_password" && p.Given(f) {
-			want[f] = p[f]
-		}
-	}
+	want := desired(p, ctype, kong.Object{"id": consumerID})
 	if current != nil {
 		// Create-only fields: Kong hashes passwords (cannot compare) and
 		// counts ttl down (would always differ).
@@ -115,6 +110,17 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	res := result(m, out)
 	res["credential"] = out.Entity
 	return res, nil
+}
+
+// desired is the credential's fields the user set, in Kong's shape.
+func desired(p ansible.Params, ctype *kong.CredentialType, consumer kong.Object) kong.Object {
+	want := kong.Object{"consumer": consumer}
+	for _, f := range append(fieldsOf[ctype.Name], "tags") {
+		if f != "update_password" && p.Given(f) {
+			want[f] = p[f]
+		}
+	}
+	return want
 }
 
 // checkOptions refuses options that are not fields of the chosen type,
@@ -162,7 +168,7 @@ func describe(ctype *kong.CredentialType, p ansible.Params, consumer string) str
 
 // missingConsumer: nothing to delete; nothing to attach a credential to
 // (except in check mode, where an earlier, unrun task may create it).
-func missingConsumer(m *ansible.Module, kind *kong.Kind, consumer string) (ansible.Result, error) {
+func missingConsumer(m *ansible.Module, kind *kong.Kind, consumer string, want kong.Object) (ansible.Result, error) {
 	if m.Params.String("state") == "absent" {
 		res := ansible.Result{"changed": false, "operation": string(kong.OpNone), "changes": []string{}}
 		if m.Diff {
@@ -174,9 +180,14 @@ func missingConsumer(m *ansible.Module, kind *kong.Kind, consumer string) (ansib
 		return nil, fmt.Errorf("consumer %q does not exist: create it first (platform.ops.kong_consumer), then its credentials", consumer)
 	}
 	m.Warn(fmt.Sprintf("consumer %q does not exist (check mode): assuming an earlier task creates it; otherwise this task fails in a real run (%s)", consumer, kind.Name))
-	res := ansible.Result{"changed": true, "operation": string(kong.OpCreate), "changes": []string{}}
+	changes := make([]string, 0, len(want))
+	for k := range want {
+		changes = append(changes, k)
+	}
+	sort.Strings(changes)
+	res := ansible.Result{"changed": true, "operation": string(kong.OpCreate), "changes": changes}
 	if m.Diff {
-		res["diff"] = map[string]any{"before": map[string]any{}, "after": map[string]any{}}
+		res["diff"] = map[string]any{"before": map[string]any{}, "after": kong.MaskObject(want, kind.Shape)}
 	}
 	return res, nil
 }

@@ -251,10 +251,16 @@ func TestMissingConsumer(t *testing.T) {
 	assert.Equal(t, true, out["failed"])
 	assert.Equal(t, `consumer "nobody" does not exist: create it first (platform.ops.kong_consumer), then its credentials`, out["msg"])
 
-	check := env.Run(Definition, with(args, map[string]any{"_ansible_check_mode": true}))
+	check := env.Run(Definition, with(args, map[string]any{"_ansible_check_mode": true, "_ansible_diff": true}))
 	requireOK(t, check)
 	assert.Equal(t, true, check["changed"])
 	assert.Len(t, check["warnings"], 1)
+	assert.Equal(t, []any{"consumer", "group"}, check["changes"])
+	assert.Equal(t, map[string]any{"consumer": map[string]any{"username": "nobody"}, "group": "g"}, check["diff"].(map[string]any)["after"])
+
+	secret := env.Run(Definition, map[string]any{"consumer": "nobody", "type": "key-auth", "key": "predicted-secret-key", "_ansible_check_mode": true, "_ansible_diff": true})
+	requireOK(t, secret)
+	assertNoSecret(t, secret, "predicted-secret-key")
 
 	absent := env.Run(Definition, with(args, map[string]any{"state": "absent"}))
 	requireOK(t, absent)
