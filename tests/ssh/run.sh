@@ -131,6 +131,11 @@ cat >"$work/inventory.ini" <<INV
 [ssh]
 sshhost ansible_host=127.0.0.1 ansible_port=$port ansible_user=$ssh_user
 
+# The local connection always uses the controller's platform: this variable
+# must neither affect localhost's tasks nor tasks delegated to sshhost.
+[local]
+localhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3 platform_ops_platform=aix_ppc64
+
 [ssh:vars]
 ansible_connection=ssh
 ansible_ssh_private_key_file=$work/id_ed25519
