@@ -15,6 +15,7 @@ packages=(
     pylint
     shellcheck
     python3-packaging
+    python3-venv        # seed-sanity-venvs.sh creates the venvs ansible-test sanity expects
     git                 # the sanity/integration tree is built from `git ls-files`
     procps              # pgrep: the SSH harness ends its throwaway users' leftover processes
 )
