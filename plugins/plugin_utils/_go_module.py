@@ -171,6 +171,8 @@ class GoModuleAction(ActionBase):
             data = None
             if chosen == 'inplace':
                 data = self._run_inplace(binary, task_vars)
+                if data is None:
+                    chosen = 'classic'
             elif chosen == 'cache':
                 data = self._run_cached(binary, target, task_vars)
                 if data is None:
@@ -272,10 +274,21 @@ class GoModuleAction(ActionBase):
         return ('%s %s' % (env_string, executable_expr)).strip()
 
     def _run_inplace(self, binary, task_vars):
+        """Run the collection's binary on the controller; None asks for the classic path."""
         module_args = self._module_args(task_vars)
         cmd = self._command(shlex.quote(binary))
         res = self._low_level_execute_command(cmd, in_data=to_bytes(json.dumps(module_args)))
+        if self._cannot_execute(res):
+            # e.g. a become_user who may not read the collection's directory
+            display.vvv('platform.ops: %s cannot be executed here (%s), using the classic strategy'
+                        % (binary, res.get('stderr', '').strip()))
+            return None
         return self._finish(res)
+
+    @staticmethod
+    def _cannot_execute(res):
+        """True when the shell could not start the binary (permission denied, noexec)."""
+        return res.get('rc') == 126 and not res.get('stdout', '').strip()
 
     def _run_classic(self, binary, task_vars, wrap_async):
         self._platform_ops_binary = binary
@@ -316,7 +329,7 @@ class GoModuleAction(ActionBase):
 
         res = self._low_level_execute_command(run_cmd, in_data=module_args)
         if CACHE_MISS not in res.get('stdout', ''):
-            if res.get('rc') == 126 and not res.get('stdout', '').strip():
+            if self._cannot_execute(res):
                 display.vvv('platform.ops: cached binary cannot be executed, using the classic strategy')
                 return None
             return self._finish(res)
