@@ -25,7 +25,8 @@ PLATFORMS := linux_amd64 linux_arm64 darwin_amd64 darwin_arm64
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 MAIN_PKG := ./modules-src/cmd/platform-ops
 HOST_BINARY := binaries/platform_ops_$(GOOS)_$(GOARCH)
-GO_SOURCES := $(shell find modules-src -name '*.go' 2>/dev/null) go.mod go.sum
+# Every file under modules-src: Go code and anything it embeds.
+GO_SOURCES := $(shell find modules-src -type f 2>/dev/null) go.mod go.sum
 COLLECTIONS := build/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/platform/ops
 # ansible-test refuses a symlinked working directory: it gets a real copy.
@@ -79,7 +80,7 @@ docs:
 
 emulator: build/kong-emulator
 
-build/kong-emulator: $(shell find tests/kongemu -name '*.go' 2>/dev/null) go.mod go.sum
+build/kong-emulator: $(shell find tests/kongemu -type f -not -path '*/testdata/*' 2>/dev/null) go.mod go.sum
 	@mkdir -p build
 	$(GO) build -o $@ ./tests/kongemu/cmd/kong-emulator
 
