@@ -37,7 +37,7 @@ ANSIBLE_TEST := ansible-test
 PYTHON_VERSION := 3.11
 
 .PHONY: all build collection docs emulator deps test vet fmt-check unit conformance \
-	sanity integration integration-local integration-ssh test-tree maybe-emulator demo bench bench-ssh clean
+	sanity units integration integration-local integration-ssh test-tree maybe-emulator demo bench bench-ssh clean
 
 all: build
 
@@ -91,7 +91,7 @@ deps:
 
 # --- tests -------------------------------------------------------------------
 
-test: deps vet fmt-check unit conformance sanity integration
+test: deps vet fmt-check unit conformance sanity units integration
 	@echo "make test: all green"
 
 vet:
@@ -120,6 +120,10 @@ test-tree:
 sanity: test-tree
 	@bash tests/sanity/seed-sanity-venvs.sh $(PYTHON_VERSION)
 	cd $(TEST_TREE) && $(ANSIBLE_TEST) sanity --local --python $(PYTHON_VERSION) --color no
+
+# Python unit tests of the dispatching action plugin (tests/unit).
+units: test-tree
+	cd $(TEST_TREE) && $(ANSIBLE_TEST) units --local --python $(PYTHON_VERSION) --color no
 
 # Integration needs the module binary; it is skipped only while the binary's
 # main package is not in the tree yet.

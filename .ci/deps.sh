@@ -16,6 +16,11 @@ packages=(
     shellcheck
     python3-packaging
     python3-venv        # seed-sanity-venvs.sh creates the venvs ansible-test sanity expects
+    python3-pytest      # ansible-test units (tests/unit), offline
+    python3-pytest-mock
+    python3-pytest-xdist
+    python3-pytest-forked
+    python3-mock
     git                 # the sanity/integration tree is built from `git ls-files`
     procps              # pgrep: the SSH harness ends its throwaway users' leftover processes
 )
