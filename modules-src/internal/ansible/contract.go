@@ -111,6 +111,15 @@ type Definition struct {
 // themselves and may add any other key.
 type Result map[string]any
 
+// NonNilStrings returns s, or an empty list for nil, so that a result key
+// documented as a list is [] rather than null in the JSON.
+func NonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
 // Failure is an error carrying extra result keys, e.g. Kong's status and
 // fields. Error() returns Msg.
 type Failure struct {

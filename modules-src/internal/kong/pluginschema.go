@@ -302,14 +302,14 @@ func prepareRecord(rec *FieldDef, in map[string]any, path string) (Object, error
 				return nil, err
 			}
 		}
-		if cur, exists := getPath(out, target); exists {
+		if cur, exists := GetPath(out, target); exists {
 			if !Equal(cur, v, nil) {
 				return nil, fmt.Errorf("%s.%s is a deprecated name of %s.%s and both are set to different values: set only %s.%s",
 					path, k, path, strings.Join(target, "."), path, strings.Join(target, "."))
 			}
 			continue
 		}
-		setPath(out, target, v)
+		SetPath(out, target, v)
 	}
 	return out, nil
 }
@@ -460,7 +460,8 @@ func (ps *PluginSchema) SecretStrings(config Object) []string {
 	return out
 }
 
-func getPath(m map[string]any, p []string) (any, bool) {
+// GetPath reads the value at a path of keys in nested maps.
+func GetPath(m map[string]any, p []string) (any, bool) {
 	var cur any = m
 	for _, seg := range p {
 		mm, ok := cur.(map[string]any)
@@ -474,7 +475,8 @@ func getPath(m map[string]any, p []string) (any, bool) {
 	return cur, true
 }
 
-func setPath(m map[string]any, p []string, v any) {
+// SetPath sets the value at a path of keys, creating the maps on the way.
+func SetPath(m map[string]any, p []string, v any) {
 	cur := m
 	for _, seg := range p[:len(p)-1] {
 		next, ok := cur[seg].(map[string]any)

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"sort"
+
+	"platform.ops/modules-src/internal/ansible"
 )
 
 // Kind describes one Kong entity type to the engine. Entity files (service.go,
@@ -107,6 +110,37 @@ type Outcome struct {
 	Changes []string
 	// Plan is the unmasked plan, for modules that need more.
 	Plan *Plan
+}
+
+// Result is the part of a module's result every Kong module shares:
+// changed, operation, the sorted changed fields (never null), and the
+// diff when Ansible asked for one. Modules add their entity under its key.
+func (o *Outcome) Result(withDiff bool) ansible.Result {
+	changes := ansible.NonNilStrings(o.Changes)
+	sort.Strings(changes)
+	res := ansible.Result{
+		"changed":   o.Changed,
+		"operation": string(o.Op),
+		"changes":   changes,
+	}
+	if withDiff {
+		res["diff"] = o.Diff
+	}
+	return res
+}
+
+// ReuseFirstRead answers a Request's first Find with a read the module has
+// already made (to decide what to ask for), and reads again afterwards:
+// after a 409 the entity changed under the task, so the engine re-reads.
+func ReuseFirstRead(first Object, again func(context.Context) (Object, error)) func(context.Context) (Object, error) {
+	used := false
+	return func(ctx context.Context) (Object, error) {
+		if !used {
+			used = true
+			return first, nil
+		}
+		return again(ctx)
+	}
 }
 
 // path is the Admin API path of the request's collection (under Parent),

@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"sort"
 
 	"platform.ops/modules-src/internal/ansible"
 	"platform.ops/modules-src/internal/kong"
@@ -39,7 +38,7 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		return result(m, out), nil
+		return out.Result(m.Diff), nil
 	}
 	want := kong.Object{}
 	for _, f := range []string{"username", "custom_id", "tags"} {
@@ -52,7 +51,7 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := result(m, out)
+	res := out.Result(m.Diff)
 	res["consumer"] = out.Entity
 	return res, nil
 }
@@ -86,21 +85,4 @@ func finder(conn *kong.Conn, id, username, customID string) func(context.Context
 		}
 		return nil, nil
 	}
-}
-
-func result(m *ansible.Module, out *kong.Outcome) ansible.Result {
-	changes := out.Changes
-	if changes == nil {
-		changes = []string{}
-	}
-	sort.Strings(changes)
-	res := ansible.Result{
-		"changed":   out.Changed,
-		"operation": string(out.Op),
-		"changes":   changes,
-	}
-	if m.Diff {
-		res["diff"] = out.Diff
-	}
-	return res
 }

@@ -72,7 +72,7 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		return result(m, out), nil
+		return out.Result(m.Diff), nil
 	}
 
 	current, err := req.Find(ctx)
@@ -107,7 +107,7 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		// Only a server that stores the password as given gets here.
 		m.Warn("update_password=always: Kong holds this password as given (not hashed), so nothing was sent")
 	}
-	res := result(m, out)
+	res := out.Result(m.Diff)
 	res["credential"] = out.Entity
 	return res, nil
 }
@@ -190,21 +190,4 @@ func missingConsumer(m *ansible.Module, kind *kong.Kind, consumer string, want k
 		res["diff"] = map[string]any{"before": map[string]any{}, "after": kong.MaskObject(want, kind.Shape)}
 	}
 	return res, nil
-}
-
-func result(m *ansible.Module, out *kong.Outcome) ansible.Result {
-	changes := out.Changes
-	if changes == nil {
-		changes = []string{}
-	}
-	sort.Strings(changes)
-	res := ansible.Result{
-		"changed":   out.Changed,
-		"operation": string(out.Op),
-		"changes":   changes,
-	}
-	if m.Diff {
-		res["diff"] = out.Diff
-	}
-	return res
 }

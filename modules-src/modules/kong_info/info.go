@@ -116,7 +116,7 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		return nil, err
 	}
 	sort.Strings(e.omitted)
-	out["omitted_secrets"] = nonNil(e.omitted)
+	out["omitted_secrets"] = ansible.NonNilStrings(e.omitted)
 	if len(e.omitted) > 0 {
 		m.Warn(fmt.Sprintf("%d secret plugin config value(s) were left out of the export (%s); set include_secrets: true (with no_log: true) to export them",
 			len(e.omitted), strings.Join(e.omitted, ", ")))
@@ -407,11 +407,4 @@ func isNonSecretScalar(v any) bool {
 		return true
 	}
 	return false
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

@@ -266,7 +266,7 @@ func (t *task) present(ctx context.Context) (ansible.Result, error) {
 		Desired:   want,
 		Strict:    t.m.Params.Bool("strict"),
 		CheckMode: t.m.CheckMode,
-		Find:      reuseFirstRead(current, t.find),
+		Find:      kong.ReuseFirstRead(current, t.find),
 	}
 	out, err := t.conn.Ensure(ctx, req)
 	if err != nil {
@@ -281,12 +281,8 @@ func (t *task) present(ctx context.Context) (ansible.Result, error) {
 			}
 		}
 	}
-	res := ansible.Result{
-		"changed":   out.Changed,
-		"operation": string(out.Op),
-		"changes":   nonNil(out.Changes),
-		"plugin":    entity,
-	}
+	res := out.Result(false)
+	res["plugin"] = entity
 	if t.m.Diff {
 		res["diff"] = t.diff(out, entity)
 	}
@@ -355,39 +351,11 @@ func (t *task) absent(ctx context.Context) (ansible.Result, error) {
 		Kind:      t.kind,
 		Select:    kong.Selector{ID: t.m.Params.String("id"), Key: t.m.Params.String("instance_name")},
 		CheckMode: t.m.CheckMode,
-		Find:      reuseFirstRead(current, t.find),
+		Find:      kong.ReuseFirstRead(current, t.find),
 	}
 	out, err := t.conn.Remove(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	res := ansible.Result{
-		"changed":   out.Changed,
-		"operation": string(out.Op),
-		"changes":   []string{},
-	}
-	if t.m.Diff {
-		res["diff"] = out.Diff
-	}
-	return res, nil
-}
-
-// reuseFirstRead answers the engine's first lookup with a read already
-// made, and reads again afterwards (after a 409, the plugin changed).
-func reuseFirstRead(first kong.Object, again func(context.Context) (kong.Object, error)) func(context.Context) (kong.Object, error) {
-	used := false
-	return func(ctx context.Context) (kong.Object, error) {
-		if !used {
-			used = true
-			return first, nil
-		}
-		return again(ctx)
-	}
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
+	return out.Result(t.m.Diff), nil
 }

@@ -157,7 +157,7 @@ func (s *synth) config(ps *kong.PluginSchema) (map[string]any, []string) {
 			continue
 		}
 		p := strings.TrimPrefix(paths[0], "config.")
-		setAt(cfg, strings.Split(p, "."), s.value(paths[0], fieldAt(ps.Config, p)))
+		kong.SetPath(cfg, strings.Split(p, "."), s.value(paths[0], fieldAt(ps.Config, p)))
 	}
 	var candidates []flip
 	s.flips("config", ps.Config, &candidates)
@@ -175,10 +175,10 @@ func (s *synth) config(ps *kong.PluginSchema) (map[string]any, []string) {
 	for i := 0; i < len(candidates) && len(flipped) < 4; i += step {
 		c := candidates[i]
 		parts := strings.Split(strings.TrimPrefix(c.path, "config."), ".")
-		if _, already := getAt(cfg, parts); already {
+		if _, already := kong.GetPath(cfg, parts); already {
 			continue
 		}
-		setAt(cfg, parts, c.value)
+		kong.SetPath(cfg, parts, c.value)
 		flipped = append(flipped, c.path)
 	}
 	return cfg, flipped
@@ -429,7 +429,7 @@ func pathsIn(body any) []string {
 
 func anySet(cfg map[string]any, paths []string) bool {
 	for _, p := range paths {
-		if v, ok := getAt(cfg, strings.Split(strings.TrimPrefix(p, "config."), ".")); ok && v != nil {
+		if v, ok := kong.GetPath(cfg, strings.Split(strings.TrimPrefix(p, "config."), ".")); ok && v != nil {
 			return true
 		}
 	}
@@ -445,31 +445,4 @@ func fieldAt(rec *kong.FieldDef, dotted string) *kong.FieldDef {
 		panic(fmt.Sprintf("no field %s", dotted))
 	}
 	return f
-}
-
-func getAt(m map[string]any, p []string) (any, bool) {
-	var cur any = m
-	for _, seg := range p {
-		mm, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if cur, ok = mm[seg]; !ok {
-			return nil, false
-		}
-	}
-	return cur, true
-}
-
-func setAt(m map[string]any, p []string, v any) {
-	cur := m
-	for _, seg := range p[:len(p)-1] {
-		next, ok := cur[seg].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			cur[seg] = next
-		}
-		cur = next
-	}
-	cur[p[len(p)-1]] = v
 }

@@ -185,10 +185,12 @@ func missingService(ctx context.Context, m *ansible.Module, conn *kong.Conn, req
 	}
 	want["service"] = kong.Object{"name": ref}
 	plan := kong.PlanPresent(want, current, kong.RouteKind.Shape)
+	changes := plan.ChangedFields()
+	sort.Strings(changes)
 	res := ansible.Result{
 		"changed":   true,
 		"operation": string(plan.Op),
-		"changes":   nonNil(plan.ChangedFields()),
+		"changes":   changes,
 		"route":     plan.After,
 	}
 	if m.Diff {
@@ -202,24 +204,9 @@ func missingService(ctx context.Context, m *ansible.Module, conn *kong.Conn, req
 }
 
 func result(m *ansible.Module, out *kong.Outcome, entity kong.Object) ansible.Result {
-	res := ansible.Result{
-		"changed":   out.Changed,
-		"operation": string(out.Op),
-		"changes":   nonNil(out.Changes),
-	}
+	res := out.Result(m.Diff)
 	if m.Params.String("state") != "absent" {
 		res["route"] = entity
 	}
-	if m.Diff {
-		res["diff"] = out.Diff
-	}
 	return res
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	sort.Strings(s)
-	return s
 }

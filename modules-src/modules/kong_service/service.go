@@ -105,7 +105,7 @@ func present(ctx context.Context, m *ansible.Module, conn *kong.Conn, req *kong.
 	if err := checkTLSFieldsForVersion(ctx, conn, want, current); err != nil {
 		return nil, err
 	}
-	req.Find = reuseFirstRead(current, func(ctx context.Context) (kong.Object, error) {
+	req.Find = kong.ReuseFirstRead(current, func(ctx context.Context) (kong.Object, error) {
 		return conn.Get(ctx, kong.PathFor("services", req.Select.Ref()))
 	})
 
@@ -113,29 +113,9 @@ func present(ctx context.Context, m *ansible.Module, conn *kong.Conn, req *kong.
 	if err != nil {
 		return nil, err
 	}
-	res := ansible.Result{
-		"changed":   out.Changed,
-		"operation": string(out.Op),
-		"changes":   nonNil(out.Changes),
-		"service":   out.Entity,
-	}
-	if m.Diff {
-		res["diff"] = out.Diff
-	}
+	res := out.Result(m.Diff)
+	res["service"] = out.Entity
 	return res, nil
-}
-
-// reuseFirstRead answers the engine's first lookup with a read already
-// made, and reads again afterwards (after a 409, the entity changed).
-func reuseFirstRead(first kong.Object, again func(context.Context) (kong.Object, error)) func(context.Context) (kong.Object, error) {
-	used := false
-	return func(ctx context.Context) (kong.Object, error) {
-		if !used {
-			used = true
-			return first, nil
-		}
-		return again(ctx)
-	}
 }
 
 // checkTLSFieldsForVersion explains up front what Kong 2.8 would reject
@@ -195,24 +175,19 @@ func absent(ctx context.Context, m *ansible.Module, conn *kong.Conn, req *kong.R
 			deleted = append(deleted, names[i])
 		}
 	}
-	req.Find = reuseFirstRead(current, nil)
+	req.Find = kong.ReuseFirstRead(current, nil)
 	out, err := conn.Remove(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	res := ansible.Result{
-		"changed":   out.Changed,
-		"operation": string(out.Op),
-		"changes":   []string{},
-	}
 	if len(deleted) > 0 {
-		res["deleted_routes"] = deleted
 		if before, ok := out.Diff["before"].(map[string]any); ok {
 			before["routes"] = deleted
 		}
 	}
-	if m.Diff {
-		res["diff"] = out.Diff
+	res := out.Result(m.Diff)
+	if len(deleted) > 0 {
+		res["deleted_routes"] = deleted
 	}
 	return res, nil
 }
@@ -236,11 +211,4 @@ func sortedKeys(o kong.Object) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

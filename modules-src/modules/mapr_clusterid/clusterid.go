@@ -193,7 +193,7 @@ func (n *node) report(c current) ansible.Result {
 	if c.conf != nil {
 		res["cluster_name"] = c.conf.Current.Name
 		res["secure"] = c.conf.Current.Secure
-		res["cldb_nodes"] = nonNil(c.conf.Current.CLDBs)
+		res["cldb_nodes"] = ansible.NonNilStrings(c.conf.Current.CLDBs)
 	}
 	if c.zks != nil {
 		res["zk_nodes"] = c.zks
@@ -497,7 +497,7 @@ func (n *node) markers() []string {
 	if b, err := os.ReadFile(cldbLog); err == nil && strings.Contains(string(b), cldbRunningLine) {
 		found = append(found, cldbLog+" (CLDB reached RUNNING)")
 	}
-	return nonNil(found)
+	return ansible.NonNilStrings(found)
 }
 
 // backupAndRemove copies clusterid and mapr-clusters.conf to
@@ -584,11 +584,4 @@ func tail(path string, n int) []string {
 func exists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
