@@ -3,7 +3,8 @@
 #   make build       binary for this controller + build/collections for ANSIBLE_COLLECTIONS_PATH
 #   make collection  binaries for all platforms + dist/platform-ops-<version>.tar.gz
 #   make test        everything CI runs (installs missing Debian packages first)
-#   make demo        emulator + playbooks/demo.yml twice (changed, then ok)
+#   make demo        emulator + playbooks/demo.yml: changed, ok, --check --diff, ok
+#   make lint        ansible-lint (production profile) over the collection
 #   make docs        regenerate plugins/ docs, action files and meta/runtime.yml
 #   make emulator    build/kong-emulator
 #   make bench       kong_service vs ansible.builtin.uri, ms per task (bench-ssh: over SSH)
@@ -37,7 +38,7 @@ ANSIBLE_TEST := ansible-test
 PYTHON_VERSION := 3.11
 
 .PHONY: all build collection docs emulator deps test vet fmt-check unit conformance \
-	sanity units integration integration-local integration-ssh test-tree maybe-emulator demo bench bench-ssh clean
+	sanity units lint integration integration-local integration-ssh test-tree maybe-emulator demo bench bench-ssh clean
 
 all: build
 
@@ -91,7 +92,7 @@ deps:
 
 # --- tests -------------------------------------------------------------------
 
-test: deps vet fmt-check unit conformance sanity units integration
+test: deps vet fmt-check unit conformance sanity units lint integration demo
 	@echo "make test: all green"
 
 vet:
@@ -120,6 +121,12 @@ test-tree:
 sanity: test-tree
 	@bash tests/sanity/seed-sanity-venvs.sh $(PYTHON_VERSION)
 	cd $(TEST_TREE) && $(ANSIBLE_TEST) sanity --local --python $(PYTHON_VERSION) --color no
+
+# ansible-lint over playbooks, roles and test targets (.ansible-lint). The
+# doc-only module stubs have no argument spec for its args rule: the Go
+# runtime validates arguments (and is tested against ansible-core's own).
+lint: build
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/collections ansible-lint --nocolor
 
 # Python unit tests of the dispatching action plugin (tests/unit).
 units: test-tree

@@ -6,6 +6,7 @@ set -euo pipefail
 # Debian package -> why we need it.
 packages=(
     ansible-core        # ansible-playbook, ansible-test, ansible-galaxy (2.14)
+    ansible-lint        # make lint (6.13)
     openssh-server      # sshd for the SSH integration harness (tests/ssh)
     sudo                # become in the SSH harness
     acl                 # setfacl: become to an unprivileged user on the classic path
