@@ -28,12 +28,23 @@ for run in first second; do
         playbooks/demo.yml | tee "$work/$run.log"
 done
 
+echo
+echo "=== demo: --check --diff with the rate limit raised to 10 a minute (predicts, writes nothing) ==="
+ansible-playbook -i localhost, -c local -e "kong_admin_url=$KONG_EMULATOR_URL" \
+    -e demo_rate_per_minute=10 --check --diff playbooks/demo.yml | tee "$work/check.log"
+echo
+echo "=== demo: a last run finds everything as the second run left it ==="
+ansible-playbook -i localhost, -c local -e "kong_admin_url=$KONG_EMULATOR_URL" \
+    playbooks/demo.yml | tee "$work/last.log"
+
 changed() { sed -n 's/.*changed=\([0-9]*\).*/\1/p' "$1" | head -1; }
 first=$(changed "$work/first.log")
 second=$(changed "$work/second.log")
+check=$(changed "$work/check.log")
+last=$(changed "$work/last.log")
 echo
-echo "demo: first run changed=$first, second run changed=$second"
-if [ "${first:-0}" -eq 0 ] || [ "${second:-1}" -ne 0 ]; then
-    echo "demo: expected changes on the first run and none on the second" >&2
+echo "demo: first run changed=$first, second run changed=$second, check run predicted changed=$check, last run changed=$last"
+if [ "${first:-0}" -eq 0 ] || [ "${second:-1}" -ne 0 ] || [ "${check:-0}" -ne 1 ] || [ "${last:-1}" -ne 0 ]; then
+    echo "demo: expected changes on the first run, none on the second, one predicted by --check and none after it" >&2
     exit 1
 fi
