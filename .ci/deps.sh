@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
     ansible-core        # ansible-playbook, ansible-test, ansible-galaxy (2.14)
     ansible-lint        # make lint (6.13)
+    deck                # decK 1.4.0: the emulator's decK smoke (tests/kongemu/conformance.sh)
     openssh-server      # sshd for the SSH integration harness (tests/ssh)
     sudo                # become in the SSH harness
     acl                 # setfacl: become to an unprivileged user on the classic path
