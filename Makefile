@@ -38,7 +38,7 @@ ANSIBLE_TEST := ansible-test
 PYTHON_VERSION := 3.11
 
 .PHONY: all build collection docs emulator deps test vet fmt-check unit conformance \
-	sanity units lint integration integration-local integration-ssh test-tree maybe-emulator demo bench bench-ssh clean
+	sanity units lint test-installed integration integration-local integration-ssh test-tree maybe-emulator demo bench bench-ssh clean
 
 all: build
 
@@ -92,7 +92,7 @@ deps:
 
 # --- tests -------------------------------------------------------------------
 
-test: deps vet fmt-check unit conformance sanity units lint integration demo
+test: deps vet fmt-check unit conformance sanity units lint integration test-installed
 	@echo "make test: all green"
 
 vet:
@@ -153,6 +153,11 @@ maybe-emulator:
 
 demo: deps build emulator
 	@bash tests/integration/demo.sh
+
+# The release tarball, installed with ansible-galaxy into a temporary path:
+# exec bits, SHA256SUMS, ansible-doc of every module, and the demo from there.
+test-installed: collection emulator
+	@bash tests/integration/installed.sh $(ARTIFACT)
 
 bench: deps build emulator
 	@bash tests/bench/kong_service_vs_uri.sh

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: start the Kong emulator on a free loopback port, run
 # playbooks/demo.yml twice (the first run changes things, the second finds
-# everything in place) and stop the emulator again.
+# everything in place), once with --check --diff of an edit (predicted,
+# nothing written) and once more (still no change), then stop the emulator.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,9 +19,10 @@ trap 'stop_emulator; rm -rf "$work"' EXIT
 start_emulator "$repo/build/kong-emulator" "$work/emulator.log"
 echo "demo: Kong emulator (Kong 3.9.3 Admin API) at $KONG_EMULATOR_URL"
 
-export ANSIBLE_COLLECTIONS_PATH="$repo/build/collections"
+# installed.sh runs the demo from an installed copy of the collection.
+export ANSIBLE_COLLECTIONS_PATH="${PLATFORM_OPS_COLLECTIONS_PATH:-$repo/build/collections}"
 export KONG_ADMIN_URL="$KONG_EMULATOR_URL"
-cd "$repo"
+cd "${PLATFORM_OPS_DEMO_ROOT:-$repo}"
 for run in first second; do
     echo
     echo "=== demo: $run run of playbooks/demo.yml ==="
