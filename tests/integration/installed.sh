@@ -26,7 +26,7 @@ echo "installed: $(find "$installed/binaries" -name 'platform_ops_*' | wc -l) bi
 modules=$(ANSIBLE_COLLECTIONS_PATH="$work/collections" ansible-doc -t module -l platform.ops | awk '{print $1}' | sort)
 expected=$(find "$repo/modules-src/modules" -mindepth 1 -maxdepth 1 -type d ! -name all -printf 'platform.ops.%f\n' | sort)
 if [ "$modules" != "$expected" ]; then
-    echo "installed: ansible-doc -l lists [$(echo $modules)], expected [$(echo $expected)]" >&2
+    echo "installed: ansible-doc -l lists [$(tr '\n' ' ' <<<"$modules")], expected [$(tr '\n' ' ' <<<"$expected")]" >&2
     exit 1
 fi
 for m in $modules; do
