@@ -39,7 +39,8 @@ func TestCredential_NestedWritesAndFind(t *testing.T) {
 				check, err := c.Ensure(ctx, req(alice, true))
 				require.NoError(t, err)
 				assert.Equal(t, OpCreate, check.Op)
-				assert.Equal(t, []string{"GET /consumers/" + alice + "/" + ct.Kind.Collection, "POST /schemas/" + ct.Kind.DAO + "/validate"}, env.Requests())
+				assert.Equal(t, []string{"GET /consumers/" + alice + "/" + ct.Kind.Collection, "POST /schemas/" + ct.Kind.DAO + "/validate",
+					"GET /schemas/" + ct.Kind.DAO}, env.Requests(), "check mode validates, reads the schema to predict the created credential, and writes nothing")
 
 				out, err := c.Ensure(ctx, req(alice, false))
 				require.NoError(t, err)

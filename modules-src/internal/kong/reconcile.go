@@ -171,6 +171,9 @@ func (r *Request) find(ctx context.Context, c *Conn) (Object, error) {
 // concurrent create cannot make a duplicate) or POST when there is no key,
 // update with a PATCH of the changed fields only. A 409 on create means
 // someone else created it meanwhile: the entity is read again and compared.
+// In check mode the returned entity is the prediction: the current one
+// with the patch merged in, or for a create the schema's defaults under the
+// create body (one GET /schemas/{entity}), like Kong's answer to the write.
 func (c *Conn) Ensure(ctx context.Context, r *Request) (*Outcome, error) {
 	current, err := r.find(ctx, c)
 	if err != nil {
@@ -186,6 +189,11 @@ func (c *Conn) Ensure(ctx context.Context, r *Request) (*Outcome, error) {
 		if r.CheckMode {
 			if err := c.Validate(ctx, r.Kind, c.wouldBe(r, plan), r.Kind.Describe(r.Select)); err != nil {
 				return nil, err
+			}
+			if plan.Op == OpCreate {
+				if entity, err = c.predictCreated(ctx, r, plan); err != nil {
+					return nil, err
+				}
 			}
 		} else {
 			entity, plan, err = c.apply(ctx, r, plan)
@@ -262,6 +270,23 @@ func (c *Conn) wouldBe(r *Request, plan *Plan) Object {
 		delete(e, f)
 	}
 	return e
+}
+
+// predictCreated is what Kong would return after creating the entity: every
+// field of the schema, with its default (or null) where the create body
+// leaves it out, like Kong's insert fills it; the id when the task gives
+// one. Fields Kong generates (an unset id, timestamps, auto fields such as a
+// jwt secret) cannot be known and are left out.
+func (c *Conn) predictCreated(ctx context.Context, r *Request, plan *Plan) (Object, error) {
+	schema, err := c.Schema(ctx, r.Kind.schemaPath())
+	if err != nil {
+		return nil, err
+	}
+	e := overlay(Normalize(SchemaDefaults(schema)), c.wouldBe(r, plan))
+	if r.Select.ID != "" {
+		e["id"] = r.Select.ID
+	}
+	return e, nil
 }
 
 // Validate asks Kong whether it would accept the entity
