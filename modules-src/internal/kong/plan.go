@@ -1,5 +1,7 @@
 package kong
 
+import "encoding/json"
+
 // Op is what a plan does to one entity.
 type Op string
 
@@ -26,7 +28,7 @@ type Plan struct {
 
 // PlanPresent plans "this entity must exist with these fields".
 func PlanPresent(desired, current Object, shape *Shape) *Plan {
-	desired = Normalize(desired)
+	desired = dedupeSets(Normalize(desired), shape)
 	if current == nil {
 		p := &Plan{Op: OpCreate, Desired: desired, Body: DeepCopy(desired), After: DeepCopy(desired)}
 		p.Changes, _ = Compare(desired, nil, shape)
@@ -57,4 +59,54 @@ func (p *Plan) ChangedFields() []string {
 		out[i] = c.Field()
 	}
 	return out
+}
+
+// dedupeSets drops the repeated elements of the set-valued fields (first
+// occurrence kept, order kept), as Kong does when it stores a set: what is
+// sent, predicted and shown is then what Kong will hold. Fields compared as
+// sets that Kong stores as arrays (route hosts and paths) lose nothing by
+// it: a repeated host or path means nothing more.
+func dedupeSets(o Object, shape *Shape) Object {
+	if o == nil || shape == nil {
+		return o
+	}
+	out := make(Object, len(o))
+	for k, v := range o {
+		out[k] = dedupeValue(v, shape.Field(k))
+	}
+	return out
+}
+
+func dedupeValue(v any, shape *Shape) any {
+	if shape == nil {
+		return v
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		switch shape.Type {
+		case Record:
+			return dedupeSets(t, shape)
+		case Map:
+			out := make(map[string]any, len(t))
+			for k, e := range t {
+				out[k] = dedupeValue(e, shape.Values)
+			}
+			return out
+		}
+	case []any:
+		if shape.Type != Set {
+			return v
+		}
+		seen := map[string]bool{}
+		out := make([]any, 0, len(t))
+		for _, e := range t {
+			b, _ := json.Marshal(e)
+			if !seen[string(b)] {
+				seen[string(b)] = true
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	return v
 }
