@@ -131,19 +131,14 @@ func headerValues(in map[string]any) (map[string]any, error) {
 	return out, nil
 }
 
-// endpoints drops the unset half of each {ip, port} pair: Kong stores only
-// what was given.
+// endpoints gives each {ip, port} pair both keys, null for the half not
+// given: Kong fills it with null, so the body, the check-mode prediction
+// and the diff show what Kong will hold.
 func endpoints(list []any) []any {
 	out := make([]any, 0, len(list))
 	for _, e := range list {
 		pair, _ := e.(map[string]any)
-		clean := map[string]any{}
-		for k, v := range pair {
-			if v != nil {
-				clean[k] = v
-			}
-		}
-		out = append(out, clean)
+		out = append(out, map[string]any{"ip": pair["ip"], "port": pair["port"]})
 	}
 	return out
 }
