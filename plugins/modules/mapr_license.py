@@ -30,7 +30,8 @@ author:
 notes:
   - >-
     The license text is never returned, logged or shown in a diff: I(content) is C(no_log), a license read from I(src)
-    is masked like a secret, and maprcli's output is never echoed, only its error lines.
+    is masked like a secret, and maprcli's output is never echoed, only its error lines, in which any line of the
+    license is masked too.
   - >-
     C(maprcli license list -json) prints invalid JSON (a raw newline inside the license text); the module repairs it
     before parsing.

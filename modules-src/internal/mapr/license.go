@@ -96,6 +96,30 @@ func ParseLicense(text string) (License, error) {
 	return l, nil
 }
 
+// LicenseSecrets lists what must be masked wherever a license's text could
+// be echoed: the whole text, the signed body (what license list shows) and
+// every line of 8 or more characters, so a maprcli error quoting a few lines
+// of the license (its texts are UNCONFIRMED, mapr.md §7.1) shows none of
+// them. The armor lines are not secret and are left out.
+func LicenseSecrets(text string) []string {
+	out := []string{text, strings.TrimSpace(text)}
+	body := text
+	if i := strings.Index(body, beginSigned); i >= 0 {
+		body = body[i+len(beginSigned):]
+	}
+	if j := strings.Index(body, beginSignature); j >= 0 {
+		body = body[:j]
+	}
+	out = append(out, strings.TrimSpace(body))
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if len(line) >= 8 && line != beginSigned && line != beginSignature && line != endSignature {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
 // ValidLicenseID reports whether s can be a listed license id (base64) and
 // is therefore safe as a -license_id argument (never starts with '-').
 func ValidLicenseID(s string) bool { return reLicenseID.MatchString(s) }

@@ -1,6 +1,7 @@
 package mapr
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +82,20 @@ func TestParseLicense_OptionalFieldsMayBeAbsent(t *testing.T) {
 	assert.Empty(t, l.ClusterID)
 	assert.True(t, l.Expires.IsZero())
 	assert.False(t, l.Expired(time.Now()), "no expiry means never expired")
+}
+
+func TestLicenseSecrets(t *testing.T) {
+	secrets := LicenseSecrets(trialLicense)
+	assert.Contains(t, secrets, trialLicense)
+	assert.Contains(t, secrets, `customerid: "ignore"`)
+	assert.Contains(t, secrets, `name: "Max Nodes in Cluster"`, "indented lines are trimmed")
+	assert.Contains(t, secrets, "c2lnbmF0dXJlLWJ5dGVzLWdvLWhlcmU=")
+	for _, s := range secrets {
+		assert.NotContains(t, []string{"", "}", beginSigned, beginSignature, endSignature}, s, "armor and short lines are not secrets")
+	}
+	body := secrets[2]
+	assert.True(t, strings.HasPrefix(body, `clusterid: "5427061983691452296"`), body)
+	assert.True(t, strings.HasSuffix(body, `hash: "Dc2TEsJGHQx6LuhRbhIJKhhI/Vo="`), body)
 }
 
 func TestNormalizeLicenseText(t *testing.T) {

@@ -81,8 +81,9 @@ func readLicense(m *ansible.Module, o options) (*licenseInput, error) {
 	default:
 		return nil, nil
 	}
-	m.AddSecret(in.text)
-	m.AddSecret(strings.TrimSpace(in.text))
+	for _, s := range mapr.LicenseSecrets(in.text) {
+		m.AddSecret(s)
+	}
 	parsed, err := mapr.ParseLicense(in.text)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", in.option, err)

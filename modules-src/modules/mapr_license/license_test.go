@@ -213,6 +213,10 @@ func TestAdd_FailureInjections(t *testing.T) {
 			"cannot read the cluster id to check the license against: maprcli timed out after 1s"},
 		{"unknown cluster", nil, map[string]any{"cluster": "nope"},
 			"cannot read the cluster id to check the license against: maprcli license showid failed (rc=1): ERROR (2) -  license showid: cluster nope not found"},
+		{"showid fails", map[string]string{"FAKE_MAPR_FAIL": "showid"}, nil,
+			"cannot read the cluster id to check the license against: maprcli license showid failed (rc=1): ERROR (10003) -  license showid: injected failure"},
+		{"ticket required and missing", map[string]string{"FAKE_MAPR_REQUIRE_TICKET": "1"}, nil,
+			"cannot read the cluster id to check the license against: maprcli license showid failed (rc=1): ERROR (1) -  license showid: failure to login: Unable to obtain MapR credentials"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -284,6 +288,94 @@ func TestRemove(t *testing.T) {
 
 	res = execute(t, tree, map[string]any{"license_id": "-rf", "state": "absent"}, false)
 	assert.Equal(t, `license_id: "-rf" is not a license id (a base64 value as maprcli license list shows)`, res["msg"])
+}
+
+func TestRemove_FailureInjections(t *testing.T) {
+	tests := []struct {
+		name    string
+		faults  map[string]string
+		args    map[string]any
+		wantMsg string
+	}{
+		{"remove fails", map[string]string{"FAKE_MAPR_FAIL": "remove"}, nil,
+			"maprcli license remove failed (rc=1): ERROR (10003) -  license remove: injected failure"},
+		{"remove fails with another exit code", map[string]string{"FAKE_MAPR_FAIL": "license remove", "FAKE_MAPR_RC": "4"}, nil,
+			"maprcli license remove failed (rc=4): ERROR (10003) -  license remove: injected failure"},
+		{"CLDB down", map[string]string{"FAKE_MAPR_CLDB_DOWN": "1"}, nil,
+			"maprcli license list failed (rc=1): (2) license list: couldn't connect to the CLDB service"},
+		{"no ticket", map[string]string{"FAKE_MAPR_NO_TICKET": "1"}, nil,
+			"maprcli license list failed (rc=1): (1) license list: failure to login: Unable to obtain MapR credentials"},
+		{"maprcli hangs", map[string]string{"FAKE_MAPR_SLEEP": "5s"}, map[string]any{"timeout": 1},
+			"maprcli timed out after 1s"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tree := newTree(t)
+			path, text, hash := licenseFile(t, maprfake.LicenseSpec{ClusterID: clusterID})
+			require.Nil(t, execute(t, tree, map[string]any{"src": path}, false)["failed"])
+			for k, v := range tc.faults {
+				require.NoError(t, tree.SetFault(k, v))
+			}
+			args := map[string]any{"src": path, "state": "absent"}
+			for k, v := range tc.args {
+				args[k] = v
+			}
+			res := execute(t, tree, args, false)
+			assert.Equal(t, true, res["failed"])
+			assert.Equal(t, false, res["changed"])
+			assert.Equal(t, tc.wantMsg, strings.Replace(res["msg"].(string), tree.Maprcli(), "maprcli", 1))
+			assert.Contains(t, licenseIDs(tree), hash, "the license is still installed")
+			requireNoSecret(t, res, text)
+		})
+	}
+}
+
+// maprcli's error texts are unknown (mapr.md §7.1): one that quotes lines
+// of the license it was given, on stderr or in a JSON error, must not carry
+// them into the result.
+func TestMaprcliEchoingTheLicenseIsMasked(t *testing.T) {
+	script := `#!/bin/bash
+lic=/dev/null
+for a in "$@"; do [ -f "$a" ] && lic="$a"; done
+case "$1 $2" in
+"license add")
+	echo "com.mapr.license.LicenseException: cannot parse" >&2
+	sed -n '2,4p' "$lic" >&2
+	exit 1;;
+"license list")
+	if [ -n "$ECHO_LIST" ]; then
+		printf '{"status":"ERROR","errors":[{"id":10003,"desc":"bad entry %s"}]}\n' "$(sed -n 's/"/\\"/g;/customerid/p' "$ECHO_LIST")"
+		exit 1
+	fi;;
+esac
+exec "$(dirname "$0")/maprcli" "$@"
+`
+	for _, option := range []string{"src", "content"} {
+		for _, where := range []string{"add", "list"} {
+			t.Run(option+"/"+where, func(t *testing.T) {
+				tree := newTree(t)
+				wrapper := filepath.Join(tree.Home, "bin", "maprcli-echo")
+				require.NoError(t, os.WriteFile(wrapper, []byte(script), 0o755))
+				path, text, _ := licenseFile(t, maprfake.LicenseSpec{ClusterID: clusterID})
+				if where == "list" {
+					t.Setenv("ECHO_LIST", path)
+				}
+				args := map[string]any{"maprcli_path": wrapper, "src": path}
+				if option == "content" {
+					args = map[string]any{"maprcli_path": wrapper, "content": text}
+				}
+				res := execute(t, tree, args, false)
+				assert.Equal(t, true, res["failed"])
+				assert.Contains(t, res["msg"], "failed (rc=1)")
+				requireNoSecret(t, res, text)
+				b, err := json.Marshal(res)
+				require.NoError(t, err)
+				for _, line := range strings.Split(text, "\n")[1:4] {
+					assert.NotContains(t, string(b), strings.ReplaceAll(line, `"`, `\"`), "a license line leaked")
+				}
+			})
+		}
+	}
 }
 
 func TestTicketFile(t *testing.T) {

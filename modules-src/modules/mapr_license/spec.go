@@ -30,7 +30,7 @@ var Definition = &ansible.Definition{
 		"Runs on the node where maprcli is installed (e.g. a CLDB node, C(run_once: true)). maprcli is executed directly, never through a shell.",
 	},
 	Notes: []string{
-		"The license text is never returned, logged or shown in a diff: I(content) is C(no_log), a license read from I(src) is masked like a secret, and maprcli's output is never echoed, only its error lines.",
+		"The license text is never returned, logged or shown in a diff: I(content) is C(no_log), a license read from I(src) is masked like a secret, and maprcli's output is never echoed, only its error lines, in which any line of the license is masked too.",
 		"C(maprcli license list -json) prints invalid JSON (a raw newline inside the license text); the module repairs it before parsing.",
 		"Which exact error texts and exit codes maprcli uses for a duplicate, expired or foreign license is not documented publicly; the module does not depend on them.",
 		"NFS servers and standby CLDBs may need a restart to see a new license; the result's C(hints) says so when a license was added.",
