@@ -21,9 +21,10 @@ description:
     ZooKeeper set (from C(warden.conf), default port 5181) or other I(secure). It diffs C(mapr-clusters.conf).
   - >-
     C(regenerated) deletes C(clusterid) and C(mapr-clusters.conf) (after a timestamped backup in C(conf/conf.old/)) and
-    runs configure.sh again. It refuses while the CLDB answers (C(maprcli node cldbmaster)), while mapr-warden runs
-    (unless I(stop_warden=true)) and while any data marker exists (unless I(force=true)): C(conf/mapruserticket),
-    C(conf/disktab), a non-empty C(zkdata/version-2), or a C(cldb.log) that reached RUNNING.
+    runs configure.sh again. It refuses while the CLDB answers (C(maprcli node cldbmaster)) or while maprcli cannot tell
+    because it fails to authenticate (give I(ticket_file)), while mapr-warden runs (unless I(stop_warden=true)) and
+    while any data marker exists (unless I(force=true)): C(conf/mapruserticket), C(conf/disktab), a non-empty
+    C(zkdata/version-2), or a C(cldb.log) that reached RUNNING.
   - >-
     Every tool is executed directly with an argument vector, never through a shell; host and cluster names are validated
     so that no value can be taken for an option.
@@ -95,7 +96,10 @@ options:
     type: path
   secure:
     description:
-      - C(true) passes C(-secure), C(false) C(-unsecure). Unset keeps what the node has (configure.sh inherits it).
+      - >-
+        C(true) passes C(-secure), C(false) C(-unsecure). Unset keeps what the node has (configure.sh inherits it; with
+        C(regenerated), which removes C(mapr-clusters.conf) first, the module passes C(-secure) itself when the node's
+        line says C(secure=true)).
     type: bool
   state:
     description:

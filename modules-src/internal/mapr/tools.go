@@ -209,14 +209,39 @@ func (c *Maprcli) RemoveLicense(ctx context.Context, cluster, id string) error {
 }
 
 // CLDBAnswers runs `node cldbmaster -noheader`: rc 0 means a CLDB master
-// answers now. A non-zero rc means it does not; a command that cannot run
-// or times out is an error (unknown).
+// answers now. A non-zero rc means it does not, unless maprcli says it could
+// not authenticate: then the CLDB may well be up (a secure cluster asked
+// without a ticket), so the answer is unknown and an error. A command that
+// cannot run or times out is an error (unknown) too.
 func (c *Maprcli) CLDBAnswers(ctx context.Context) (bool, error) {
-	_, out, err := c.tool.Run(ctx, []string{"node", "cldbmaster"}, map[string]any{"noheader": true})
+	cmd, out, err := c.tool.Run(ctx, []string{"node", "cldbmaster"}, map[string]any{"noheader": true})
 	if err != nil {
 		return false, err
 	}
+	if out.RC != 0 && AuthFailure(out) {
+		return false, fmt.Errorf("maprcli cannot authenticate (give ticket_file): %w", &CommandError{Cmd: cmd, Output: out, Detail: errorDetail(out)})
+	}
 	return out.RC == 0, nil
+}
+
+// authWords are what a failed login or a refused permission says in
+// maprcli's (and MapR's Java clients') messages, e.g. "failure to login:
+// Unable to obtain MapR credentials" (mapr.md §4 pitfall 4). The exact texts
+// are UNCONFIRMED, so only these generic words are looked for, and only to
+// decide that a failure proves nothing about the CLDB.
+var authWords = []string{"login", "credential", "ticket", "authenticat", "unauthori", "not authorized",
+	"permission denied", "access denied", "kerberos"}
+
+// AuthFailure reports whether a failed maprcli run says it could not
+// authenticate or was not allowed.
+func AuthFailure(out Output) bool {
+	text := strings.ToLower(out.Stdout + "\n" + out.Stderr)
+	for _, w := range authWords {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // ConfigureArgs are the values passed to configure.sh.

@@ -45,6 +45,40 @@ func TestMaprcli_Commands(t *testing.T) {
 	assert.Empty(t, fake.Problems())
 }
 
+func TestMaprcli_CLDBAnswers(t *testing.T) {
+	tests := []struct {
+		name    string
+		out     Output
+		want    bool
+		wantErr string
+	}{
+		{"answers", Output{Stdout: "ServerID: 1 HostName: cldb1\n"}, true, ""},
+		{"does not answer", Output{RC: 1, Stdout: "ERROR (2) -  couldn't connect to the CLDB service\n"}, false, ""},
+		{"does not answer, another rc", Output{RC: 255, Stderr: "java.net.ConnectException: Connection refused\n"}, false, ""},
+		{"cannot log in", Output{RC: 1, Stdout: "ERROR (1) -  failure to login: Unable to obtain MapR credentials\n"}, false,
+			"maprcli cannot authenticate (give ticket_file): maprcli node cldbmaster failed (rc=1): ERROR (1) -  failure to login: Unable to obtain MapR credentials"},
+		{"ticket expired (stderr)", Output{RC: 2, Stderr: "2026-01-01 Ticket expired\n"}, false,
+			"maprcli cannot authenticate (give ticket_file): maprcli node cldbmaster failed (rc=2): 2026-01-01 Ticket expired"},
+		{"not allowed", Output{RC: 1, Stdout: `{"status":"ERROR","errors":[{"id":13,"desc":"Permission denied"}]}`}, false,
+			"maprcli cannot authenticate (give ticket_file): maprcli node cldbmaster failed (rc=1): (13) Permission denied"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := &FakeExecutor{Steps: []Step{{Command: []string{cli, "node", "cldbmaster", "-noheader"}, RC: tc.out.RC, Out: tc.out.Stdout, Err: tc.out.Stderr}}}
+			c, err := NewMaprcli(MaprcliConfig{Path: cli, Exec: fake})
+			require.NoError(t, err)
+			up, err := c.CLDBAnswers(context.Background())
+			if tc.wantErr != "" {
+				require.EqualError(t, err, tc.wantErr)
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tc.want, up)
+			assert.Empty(t, fake.Problems())
+		})
+	}
+}
+
 func TestMaprcli_RefusesValuesThatCouldBeFlags(t *testing.T) {
 	fake := &FakeExecutor{}
 	c, err := NewMaprcli(MaprcliConfig{Path: cli, Exec: fake})

@@ -405,6 +405,13 @@ func (n *node) confDiff(before, after string) map[string]any {
 
 func (n *node) regenerate(ctx context.Context, m *ansible.Module, want desired) (ansible.Result, error) {
 	c := n.load()
+	if want.args.Secure == nil && c.conf != nil && c.conf.Current.Secure {
+		// The conf is removed before configure.sh runs, so it would inherit
+		// nothing and write secure=false: keep a secure node secure, as
+		// secure's documentation promises for an unset value.
+		secure := true
+		want.args.Secure = &secure
+	}
 	res := n.report(c)
 	res["previous_cluster_id"] = res["cluster_id"]
 	res["warden_stopped"] = false
@@ -439,6 +446,9 @@ func (n *node) regenerate(ctx context.Context, m *ansible.Module, want desired) 
 		return nil, &ansible.Failure{Msg: "refusing to regenerate the cluster id: this node has been part of a running cluster (" + strings.Join(markers, ", ") + "); set force=true to proceed anyway", Fields: res}
 	}
 	res["changed"] = true
+	if dropped := droppedOptions(c, want); len(dropped) > 0 {
+		m.Warn(fmt.Sprintf("configure.sh rewrites the cluster line from its arguments: %s will be dropped unless configure_args carry -K/-P/-H", strings.Join(dropped, " ")))
+	}
 	if m.Diff {
 		res["diff"] = n.confDiff(c.confText, predictedConf(current{}, want))
 	}

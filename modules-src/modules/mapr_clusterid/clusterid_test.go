@@ -350,6 +350,81 @@ func TestRegenerated_Guards(t *testing.T) {
 	}
 }
 
+// A maprcli that cannot tell whether the CLDB answers (no ticket, a hang)
+// must stop the regeneration: only a CLDB that is known not to answer
+// lets it go on. FAKE_MAPR_CLDB_DOWN spares node cldbmaster, and a plain
+// error (FAKE_MAPR_FAIL) is what a CLDB that does not answer looks like.
+func TestRegenerated_CLDBProbeFailures(t *testing.T) {
+	tests := []struct {
+		name    string
+		faults  map[string]string
+		args    map[string]any
+		wantMsg string
+	}{
+		{"no ticket while the CLDB is up", map[string]string{"FAKE_CLDB_UP": "1", "FAKE_MAPR_NO_TICKET": "1"}, nil,
+			"cannot tell whether the CLDB is running: maprcli cannot authenticate (give ticket_file): maprcli node cldbmaster failed (rc=1): ERROR (1) -  node cldbmaster: failure to login: Unable to obtain MapR credentials"},
+		{"ticket required and missing", map[string]string{"FAKE_CLDB_UP": "1", "FAKE_MAPR_REQUIRE_TICKET": "1"}, nil,
+			"cannot tell whether the CLDB is running: maprcli cannot authenticate (give ticket_file): maprcli node cldbmaster failed (rc=1): ERROR (1) -  node cldbmaster: failure to login: Unable to obtain MapR credentials"},
+		{"no ticket with another exit code", map[string]string{"FAKE_MAPR_NO_TICKET": "1", "FAKE_MAPR_RC": "3"}, nil,
+			"cannot tell whether the CLDB is running: maprcli cannot authenticate (give ticket_file): maprcli node cldbmaster failed (rc=3): ERROR (1) -  node cldbmaster: failure to login: Unable to obtain MapR credentials"},
+		{"maprcli hangs", map[string]string{"FAKE_MAPR_SLEEP": "5s"}, map[string]any{"timeout": 1},
+			"cannot tell whether the CLDB is running: TREE/bin/maprcli timed out after 1s"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tree := configuredTree(t, "configure")
+			for k, v := range tc.faults {
+				require.NoError(t, tree.SetFault(k, v))
+			}
+			before := snapshot(t, tree)
+			res := execute(t, tree, regen(tc.args), false)
+			assert.Equal(t, true, res["failed"])
+			assert.Equal(t, false, res["changed"])
+			assert.Equal(t, tc.wantMsg, strings.ReplaceAll(res["msg"].(string), tree.Home, "TREE"))
+			assert.Equal(t, before, snapshot(t, tree), "nothing lost")
+			assert.Empty(t, mutatingCalls(tree))
+		})
+	}
+	t.Run("a CLDB that does not answer lets the regeneration go on", func(t *testing.T) {
+		for _, faults := range []map[string]string{{"FAKE_MAPR_CLDB_DOWN": "1"}, {"FAKE_MAPR_FAIL": "node cldbmaster"}, {"FAKE_MAPR_RC": "7"}} {
+			tree := configuredTree(t, "configure")
+			for k, v := range faults {
+				require.NoError(t, tree.SetFault(k, v))
+			}
+			res := execute(t, tree, regen(nil), false)
+			require.Nil(t, res["failed"], "%v: %v", faults, res["msg"])
+			assert.Equal(t, true, res["changed"])
+		}
+	})
+}
+
+// Regeneration removes mapr-clusters.conf before configure.sh runs, so
+// nothing is left for configure.sh to inherit: an unset secure must keep
+// the node's setting by passing it explicitly (the option's documented
+// meaning), never silently turn a secure cluster into an unsecure one.
+func TestRegenerated_KeepsSecurityWhenSecureIsUnset(t *testing.T) {
+	tree := newTree(t, maprfake.Options{ClusterID: oldID, WardenConf: wardenConf, ClusterIDMode: "configure",
+		ClustersConf: "demo.mapr.com secure=true kerberosEnable=true cldb1:7222 cldb2:7222\n"})
+	require.NoError(t, os.WriteFile(tree.Conf("cldb.key"), nil, 0o600))
+	require.NoError(t, os.WriteFile(tree.Conf("maprserverticket"), nil, 0o600))
+
+	check := execute(t, tree, regen(nil), true)
+	require.Nil(t, check["failed"], check["msg"])
+	want := "demo.mapr.com secure=true cldb1:7222 cldb2:7222\n"
+	assert.Equal(t, want, check["diff"].(map[string]any)["after"])
+	assert.Contains(t, check["command"], "-secure")
+	assert.Equal(t, []any{"configure.sh rewrites the cluster line from its arguments: kerberosEnable=true will be dropped unless configure_args carry -K/-P/-H"}, check["warnings"])
+
+	res := execute(t, tree, regen(nil), false)
+	require.Nil(t, res["failed"], res["msg"])
+	assert.Equal(t, want, readFile(t, tree.Conf("mapr-clusters.conf")))
+	assert.Equal(t, true, res["secure"])
+
+	res = execute(t, tree, regen(map[string]any{"secure": false}), false)
+	require.Nil(t, res["failed"], res["msg"])
+	assert.Equal(t, "demo.mapr.com secure=false cldb1:7222 cldb2:7222\n", readFile(t, tree.Conf("mapr-clusters.conf")), "an explicit secure wins")
+}
+
 func TestRegenerated_WithBackupsAndNewID(t *testing.T) {
 	now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
 	t.Cleanup(func() { now = time.Now })

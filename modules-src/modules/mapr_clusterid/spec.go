@@ -26,7 +26,7 @@ var Definition = &ansible.Definition{
 	Description: []string{
 		"C(read) returns the cluster id from C(<mapr_home>/conf/clusterid) (falling back to C(maprcli license showid)), and the cluster name, security and CLDB nodes from the first line of C(mapr-clusters.conf). It never changes anything.",
 		"C(present) runs C(configure.sh -N <name> -C <cldbs> -Z <zks> -no-autostart -on-prompt-cont y) only when the node's configuration differs: other cluster name, other CLDB set (compared sorted, with the default port 7222 added), other ZooKeeper set (from C(warden.conf), default port 5181) or other I(secure). It diffs C(mapr-clusters.conf).",
-		"C(regenerated) deletes C(clusterid) and C(mapr-clusters.conf) (after a timestamped backup in C(conf/conf.old/)) and runs configure.sh again. It refuses while the CLDB answers (C(maprcli node cldbmaster)), while mapr-warden runs (unless I(stop_warden=true)) and while any data marker exists (unless I(force=true)): C(conf/mapruserticket), C(conf/disktab), a non-empty C(zkdata/version-2), or a C(cldb.log) that reached RUNNING.",
+		"C(regenerated) deletes C(clusterid) and C(mapr-clusters.conf) (after a timestamped backup in C(conf/conf.old/)) and runs configure.sh again. It refuses while the CLDB answers (C(maprcli node cldbmaster)) or while maprcli cannot tell because it fails to authenticate (give I(ticket_file)), while mapr-warden runs (unless I(stop_warden=true)) and while any data marker exists (unless I(force=true)): C(conf/mapruserticket), C(conf/disktab), a non-empty C(zkdata/version-2), or a C(cldb.log) that reached RUNNING.",
 		"Every tool is executed directly with an argument vector, never through a shell; host and cluster names are validated so that no value can be taken for an option.",
 	},
 	Notes: []string{
@@ -48,7 +48,7 @@ var Definition = &ansible.Definition{
 				"Letters, digits, C(.), C(_) and C(-), starting with a letter or digit."}},
 			"cldb_nodes": {Type: ansible.List, Elements: ansible.Str, Description: []string{"CLDB hosts as C(host) or C(host:port) (C(configure.sh -C)). Required with C(present) and C(regenerated). Order does not matter."}},
 			"zk_nodes":   {Type: ansible.List, Elements: ansible.Str, Description: []string{"ZooKeeper hosts as C(host) or C(host:port) (C(configure.sh -Z)). Required with C(present) and C(regenerated). Order does not matter."}},
-			"secure":     {Type: ansible.Bool, Description: []string{"C(true) passes C(-secure), C(false) C(-unsecure). Unset keeps what the node has (configure.sh inherits it)."}},
+			"secure":     {Type: ansible.Bool, Description: []string{"C(true) passes C(-secure), C(false) C(-unsecure). Unset keeps what the node has (configure.sh inherits it; with C(regenerated), which removes C(mapr-clusters.conf) first, the module passes C(-secure) itself when the node's line says C(secure=true))."}},
 			"configure_args": {Type: ansible.List, Elements: ansible.Str, Description: []string{
 				"Extra words for configure.sh, e.g. C([-u, mapr, -g, mapr, -genkeys]). Each list item is one argument.",
 				"The options the module manages (C(-N), C(-C), C(-Z), C(-R), C(-secure), C(-unsecure), C(-no-autostart), C(-on-prompt-cont)) are refused here."}},
