@@ -274,7 +274,11 @@ func (t *task) present(ctx context.Context) (ansible.Result, error) {
 	}
 	entity := t.strip(out.Entity)
 	if t.m.CheckMode && out.Op == kong.OpCreate {
-		entity = kong.MaskObject(t.predictCreated(out.Plan.Desired), t.kind.Shape)
+		predicted, err := t.predictCreated(ctx, out.Plan.Desired)
+		if err != nil {
+			return nil, err
+		}
+		entity = kong.MaskObject(predicted, t.kind.Shape)
 		for _, sc := range kong.PluginScopes {
 			if ref := t.m.Params.String(sc.Field); ref != "" && entity[sc.Field] == nil {
 				entity[sc.Field] = kong.Object{"name": ref} // does not exist yet
@@ -290,12 +294,23 @@ func (t *task) present(ctx context.Context) (ansible.Result, error) {
 }
 
 // predictCreated is what Kong would hold after creating the plugin: the
-// plugin's defaults with the user's values over them.
-func (t *task) predictCreated(desired kong.Object) kong.Object {
+// plugin's defaults with the user's values over them, and the other fields
+// of the node's plugin entity (instance_name on 3.2+, ordering on
+// Enterprise...) with their defaults, from GET /schemas/plugins.
+func (t *task) predictCreated(ctx context.Context, desired kong.Object) (kong.Object, error) {
 	full := kong.Object{
 		"id": nil, "enabled": true, "tags": nil,
 		"protocols": t.schema.Protocols, "route": nil, "service": nil, "consumer": nil,
 		"config": t.schema.Config.Defaults(),
+	}
+	entity, err := t.conn.Schema(ctx, "plugins")
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range kong.Normalize(kong.SchemaDefaults(entity)) {
+		if _, known := full[k]; !known {
+			full[k] = v
+		}
 	}
 	for k, v := range desired {
 		if k == "config" {
@@ -305,7 +320,7 @@ func (t *task) predictCreated(desired kong.Object) kong.Object {
 		}
 		full[k] = v
 	}
-	return full
+	return full, nil
 }
 
 // diff shows only what changes: on update, the changed fields (config
