@@ -65,7 +65,11 @@ func TestNormalizeNodes(t *testing.T) {
 		{"bad port", []string{"a:70000"}, nil, `cldb_nodes: "a:70000" has an invalid port (expected host[:1-65535])`},
 		{"port with sign", []string{"a:+7222"}, nil, `cldb_nodes: "a:+7222" has an invalid port (expected host[:1-65535])`},
 		{"mixed ports", []string{"a:7222", "b:7223"}, nil, "cldb_nodes: all hosts must use the same port, got 7222 and 7223"},
-		{"IPv6 refused", []string{"::1"}, nil, `cldb_nodes: "" is not a valid host name`},
+		{"IPv6 refused", []string{"::1"}, nil, `cldb_nodes: "::1": IPv6 addresses cannot be written in configure.sh's host:port lists; use a host name`},
+		{"bracketed IPv6 with port refused", []string{"[fe80::1]:7222"}, nil, `cldb_nodes: "[fe80::1]:7222": IPv6 addresses cannot be written in configure.sh's host:port lists; use a host name`},
+		{"IPv6 with zone refused", []string{"fe80::1%eth0"}, nil, `cldb_nodes: "fe80::1%eth0": IPv6 addresses cannot be written in configure.sh's host:port lists; use a host name`},
+		{"IPv4 with port", []string{"10.0.0.1:7222"}, []string{"10.0.0.1:7222"}, ""},
+		{"two ports", []string{"a:1:2"}, nil, `cldb_nodes: "a:1:2" has an invalid port (expected host[:1-65535])`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -131,5 +135,24 @@ func FuzzParseClustersConf(f *testing.F) {
 		_, _ = NormalizeNodes("cldb_nodes", conf.Current.CLDBs, DefaultCLDBPort)
 		_ = ParseWardenZK(content)
 		_ = ParseClusterIDFile(content)
+	})
+}
+
+// Whatever NormalizeNodes accepts is safe as one configure.sh list word:
+// no leading '-', no list or word separators, no control characters.
+func FuzzNormalizeNodes(f *testing.F) {
+	for _, seed := range []string{"cldb1", "cldb1:7222", "10.0.0.1:7222", "::1", "[::1]:7222", "-R", "a,b", "a b", "a:1:2", "fe80::1%eth0", "a.:7222"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, node string) {
+		out, err := NormalizeNodes("cldb_nodes", []string{node}, DefaultCLDBPort)
+		if err != nil {
+			return
+		}
+		for _, hp := range out {
+			if strings.HasPrefix(hp, "-") || strings.ContainsAny(hp, ", \t\n\r\x00;[]%=") || strings.Count(hp, ":") != 1 {
+				t.Fatalf("%q accepted as %q", node, hp)
+			}
+		}
 	})
 }

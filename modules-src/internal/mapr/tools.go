@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os/user"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -101,6 +102,19 @@ func SudoPrefix(name string) ([]string, error) {
 	return []string{"sudo", "-E", "-n", "-u", name}, nil
 }
 
+// absPath makes a program path absolute: behind a sudo prefix a relative
+// path starting with '-' would be read as one of sudo's options, and a bare
+// name would be looked up on PATH instead of the file the module checked.
+func absPath(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return "./" + p
+}
+
 // Maprcli runs the maprcli commands the modules need.
 type Maprcli struct{ tool *Tool }
 
@@ -127,7 +141,7 @@ func NewMaprcli(cfg MaprcliConfig) (*Maprcli, error) {
 		}
 	}
 	t := &Tool{
-		Path: cfg.Path, Prefix: prefix, Timeout: cfg.Timeout, Exec: cfg.Exec, CheckMode: cfg.CheckMode,
+		Path: absPath(cfg.Path), Prefix: prefix, Timeout: cfg.Timeout, Exec: cfg.Exec, CheckMode: cfg.CheckMode,
 		Formats: []NamedFormat{
 			{"json", Flag("-json")},
 			{"noheader", Flag("-noheader")},
@@ -259,7 +273,7 @@ type Configure struct{ tool *Tool }
 // NewConfigure declares configure.sh's argv formats.
 func NewConfigure(path string, timeout time.Duration, exe Executor, checkMode bool) *Configure {
 	return &Configure{tool: &Tool{
-		Path: path, Timeout: timeout, Exec: exe, CheckMode: checkMode,
+		Path: absPath(path), Timeout: timeout, Exec: exe, CheckMode: checkMode,
 		Formats: []NamedFormat{
 			{"cluster_name", OptVal("-N")},
 			{"cldb_nodes", CSV("-C")},

@@ -2,6 +2,8 @@ package mapr
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -77,6 +79,34 @@ func TestMaprcli_CLDBAnswers(t *testing.T) {
 			assert.Empty(t, fake.Problems())
 		})
 	}
+}
+
+// A program path is made absolute before it is run: behind "sudo -E -n -u
+// USER" a path like "-s" would otherwise be read as sudo's own option (a
+// root shell), and a bare name would be looked up on PATH although the
+// module checked the file in the working directory.
+func TestProgramPathsAreAbsolute(t *testing.T) {
+	wd, err := os.Getwd()
+	require.NoError(t, err)
+	prefix, err := SudoPrefix("platform-ops-test-user")
+	require.NoError(t, err)
+	require.NotEmpty(t, prefix)
+
+	c, err := NewMaprcli(MaprcliConfig{Path: "-s", User: "platform-ops-test-user"})
+	require.NoError(t, err)
+	argv := c.tool.Argv([]string{"license", "list"}, nil)
+	assert.Equal(t, append(append([]string{}, prefix...), filepath.Join(wd, "-s"), "license", "list"), argv)
+
+	c, err = NewMaprcli(MaprcliConfig{Path: "maprcli"})
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(wd, "maprcli"), c.tool.Argv(nil, nil)[0])
+
+	c, err = NewMaprcli(MaprcliConfig{Path: cli})
+	require.NoError(t, err)
+	assert.Equal(t, cli, c.tool.Argv(nil, nil)[0])
+
+	assert.Equal(t, filepath.Join(wd, "-R"), NewConfigure("-R", 0, nil, false).Argv(ConfigureArgs{ClusterName: "c"})[0])
+	assert.Equal(t, "/opt/mapr/server/configure.sh", NewConfigure("/opt/mapr/server/configure.sh", 0, nil, false).Argv(ConfigureArgs{})[0])
 }
 
 func TestMaprcli_RefusesValuesThatCouldBeFlags(t *testing.T) {

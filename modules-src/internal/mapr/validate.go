@@ -39,6 +39,9 @@ func ValidateHost(h string) error {
 // SplitHostPort validates host[:port] and returns the host and the port
 // (defaultPort when none is given).
 func SplitHostPort(s string, defaultPort int) (string, string, error) {
+	if strings.HasPrefix(s, "[") || strings.Count(s, ":") > 1 && net.ParseIP(strings.Split(s, "%")[0]) != nil {
+		return "", "", fmt.Errorf("%q: IPv6 addresses cannot be written in configure.sh's host:port lists; use a host name", s)
+	}
 	host, port, hasPort := strings.Cut(s, ":")
 	if err := ValidateHost(host); err != nil {
 		return "", "", err
