@@ -35,6 +35,17 @@ type Option struct {
 	Choices  []any
 	Aliases  []string
 	NoLog    bool
+	// Secrets derives, from the option's value, the values to mask in the
+	// output when only some of it is secret (e.g. the password inside a
+	// URL, the values of credential headers), or when what is secret is
+	// only known once the module has run a while (e.g. the leaves of a
+	// plugin config, which its schema tells): it then returns every leaf,
+	// and the module narrows the set with Module.SetOptionSecrets once it
+	// knows better. The runtime calls it right after validation, even a
+	// failed one, so the values are masked on every path, invocation
+	// included. It must accept a value of any type (validation may have
+	// failed to convert it).
+	Secrets func(value any) []string
 	// EnvFallback names environment variables read, in order, when the
 	// option is not given (AnsibleModule's fallback=(env_fallback, [...])).
 	EnvFallback []string

@@ -51,11 +51,14 @@ func takeRuntimeFlags(params map[string]any) runtimeFlags {
 
 func execute(ctx context.Context, def *Definition, args map[string]any, lookupEnv func(string) (string, bool)) (out map[string]any) {
 	secrets := map[string]struct{}{}
+	// derived are the values Option.Secrets took from the options, before
+	// any narrowing by the module.
+	derived := map[string]struct{}{}
 	// Last line of defence: a bug anywhere below still yields one JSON
 	// object, with whatever secrets are known so far masked.
 	defer func() {
 		if r := recover(); r != nil {
-			out = newMasker(secrets).mask(map[string]any{
+			out = newMasker(secrets, derived).mask(map[string]any{
 				"failed": true, "changed": false, "msg": fmt.Sprintf("internal error: %v", r),
 			}).(map[string]any)
 		}
@@ -95,6 +98,12 @@ func execute(ctx context.Context, def *Definition, args map[string]any, lookupEn
 		NoLog:          rt.noLog,
 	}
 	m.warnings = append(m.warnings, v.warnings...)
+	m.optionSecrets = deriveOptionSecrets(spec, params)
+	for _, values := range m.optionSecrets {
+		for _, s := range values {
+			derived[s] = struct{}{}
+		}
+	}
 
 	result := Result{}
 	switch {
@@ -110,6 +119,11 @@ func execute(ctx context.Context, def *Definition, args map[string]any, lookupEn
 	}
 	for _, s := range m.secrets {
 		secrets[s] = struct{}{}
+	}
+	for _, values := range m.optionSecrets {
+		for _, s := range values {
+			secrets[s] = struct{}{}
+		}
 	}
 	return finish(spec, params, result, m, newMasker(secrets))
 }
@@ -215,4 +229,31 @@ func collectNoLogValues(spec *Spec, params map[string]any, secrets map[string]st
 			}
 		}
 	}
+}
+
+// deriveOptionSecrets runs the Option.Secrets of every top-level option
+// on its value (and on the values of its aliases, which validation may not
+// have copied onto it when it failed early).
+func deriveOptionSecrets(spec *Spec, params map[string]any) map[string][]string {
+	out := map[string][]string{}
+	for _, name := range optionNames(spec) {
+		opt := spec.Options[name]
+		if opt.Secrets == nil {
+			continue
+		}
+		set := map[string]struct{}{}
+		for _, key := range append([]string{name}, opt.Aliases...) {
+			if val, ok := params[key]; ok && val != nil {
+				for _, s := range opt.Secrets(val) {
+					if s != "" {
+						set[s] = struct{}{}
+					}
+				}
+			}
+		}
+		if len(set) > 0 {
+			out[name] = sortedKeys(set)
+		}
+	}
+	return out
 }

@@ -203,3 +203,60 @@ func TestExecute_FragmentOptionsAreValidated(t *testing.T) {
 	out := Execute(context.Background(), def, map[string]any{"name": "x"})
 	assert.Equal(t, "http://from-env ********", out["msg"])
 }
+
+// TestOptionSecrets: values an Option.Secrets derives are masked from
+// validation on, on every path (a validation error, a failure before the
+// module narrows them, a panic), and a module's SetOptionSecrets replaces
+// them with what it learnt.
+func TestOptionSecrets(t *testing.T) {
+	def := &Definition{
+		Name: "secrets", ShortDescription: "Secrets for tests", CheckMode: Full,
+		Spec: Spec{Options: map[string]*Option{
+			"config": {Type: Dict, Secrets: AllLeaves, Description: []string{"Leaves secret until narrowed."}},
+			"mode":   {Choices: []any{"fail", "narrow", "panic"}, Default: "fail", Description: []string{"What to do."}},
+		}},
+		Run: func(ctx context.Context, m *Module) (Result, error) {
+			cfg := m.Params.Dict("config")
+			switch m.Params.String("mode") {
+			case "narrow":
+				m.SetOptionSecrets("config", []string{cfg["secret"].(string)})
+				return Result{"config": cfg}, nil
+			case "panic":
+				panic(fmt.Sprint("boom ", cfg["secret"]))
+			}
+			return nil, fmt.Errorf("failed with %v and %v", cfg["secret"], cfg["plain"])
+		},
+	}
+	config := func() map[string]any {
+		return map[string]any{"secret": "S3CR3T-1", "plain": "visible", "n": 7, "on": true}
+	}
+	hidden := map[string]any{"secret": noLogArgValue, "plain": noLogArgValue, "n": noLogArgValue, "on": true}
+
+	t.Run("a validation error masks every leaf", func(t *testing.T) {
+		out := Execute(context.Background(), def, map[string]any{"config": config(), "bogus": 1})
+		assert.Equal(t, true, out["failed"])
+		assert.Equal(t, hidden, out["invocation"].(map[string]any)["module_args"].(map[string]any)["config"])
+	})
+	t.Run("a failure before narrowing masks every leaf", func(t *testing.T) {
+		out := Execute(context.Background(), def, map[string]any{"config": config()})
+		assert.Equal(t, "failed with ******** and ********", out["msg"])
+		assert.Equal(t, hidden, out["invocation"].(map[string]any)["module_args"].(map[string]any)["config"])
+	})
+	t.Run("a panic masks every leaf", func(t *testing.T) {
+		out := Execute(context.Background(), def, map[string]any{"config": config(), "mode": "panic"})
+		assert.Equal(t, "internal error: boom ********", out["msg"])
+	})
+	t.Run("narrowing reveals what is not secret", func(t *testing.T) {
+		out := Execute(context.Background(), def, map[string]any{"config": config(), "mode": "narrow"})
+		assert.Nil(t, out["failed"])
+		want := map[string]any{"secret": "********", "plain": "visible", "n": 7, "on": true}
+		assert.Equal(t, want, out["config"])
+		want["secret"] = noLogArgValue
+		assert.Equal(t, want, out["invocation"].(map[string]any)["module_args"].(map[string]any)["config"])
+	})
+	t.Run("a value validation cannot convert is still masked", func(t *testing.T) {
+		out := Execute(context.Background(), def, map[string]any{"config": []any{"S3CR3T-2"}})
+		assert.Equal(t, true, out["failed"])
+		assert.NotContains(t, fmt.Sprint(out), "S3CR3T-2")
+	})
+}

@@ -22,6 +22,9 @@ type Module struct {
 	warnings     []string
 	deprecations []map[string]any
 	secrets      []string
+	// optionSecrets are the values Option.Secrets derived from each
+	// option's value, as narrowed by SetOptionSecrets.
+	optionSecrets map[string][]string
 }
 
 // Params are validated parameters: every option of the spec is present,
@@ -107,4 +110,31 @@ func (m *Module) AddSecret(s string) {
 	if s != "" {
 		m.secrets = append(m.secrets, s)
 	}
+}
+
+// SetOptionSecrets replaces the values masked on behalf of option name,
+// which its Option.Secrets derived conservatively after validation, with
+// values: a module calls it once it knows which parts of the option's value
+// are really secret (e.g. from a schema). Values are masked wherever they
+// occur, like AddSecret's.
+func (m *Module) SetOptionSecrets(name string, values []string) {
+	if m.optionSecrets == nil {
+		m.optionSecrets = map[string][]string{}
+	}
+	kept := []string{}
+	for _, v := range values {
+		if v != "" {
+			kept = append(kept, v)
+		}
+	}
+	m.optionSecrets[name] = kept
+}
+
+// AllLeaves is an Option.Secrets for an option whose secret parts are not
+// known before the module runs: every scalar inside the value except
+// booleans (as no_log registers a whole value), keys excluded.
+func AllLeaves(value any) []string {
+	set := map[string]struct{}{}
+	addSecretValues(set, value)
+	return sortedKeys(set)
 }
