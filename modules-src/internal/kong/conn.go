@@ -111,6 +111,11 @@ type Conn struct {
 
 	schemaMu sync.Mutex
 	schemas  map[string]Schema
+
+	// Warn reports what a task should tell its user without failing
+	// (Ansible's warnings); Connect sets it to the module's Warn. Nil
+	// drops the warning.
+	Warn func(msg string)
 }
 
 // Connect builds a Conn from a module's parameters.
@@ -119,7 +124,12 @@ func Connect(m *ansible.Module) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewConn(cfg)
+	c, err := NewConn(cfg)
+	if err != nil {
+		return nil, err
+	}
+	c.Warn = m.Warn
+	return c, nil
 }
 
 // NewConn builds a Conn from a Config. It does not contact Kong.

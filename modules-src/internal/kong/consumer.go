@@ -13,6 +13,7 @@ var ConsumerKind = &Kind{
 	Name:       "consumer",
 	Collection: "consumers",
 	KeyField:   "username",
+	Filters:    []string{"custom_id"},
 	Shape: RecordOf(map[string]*Shape{
 		"tags": SetOf(nil),
 	}),

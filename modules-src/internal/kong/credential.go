@@ -22,12 +22,16 @@ type CredentialType struct {
 	// Identity is the field that identifies a credential: key for key-auth
 	// and jwt, username for basic-auth and hmac-auth, group for acl.
 	Identity string
-	// IdentityIsSecret: the identity is a secret (a key-auth key) and is
-	// never put in a URL or a message.
+	// IdentityIsSecret: the identity is a secret (a key-auth key; a jwt
+	// key, which the module treats as one) and is never put in a URL or a
+	// message, so check mode cannot ask Kong who holds it (Kind.Private).
 	IdentityIsSecret bool
 }
 
-func credentialKind(name, nested, dao string, secrets ...string) *Kind {
+// credentialKind is a credential entity written under its consumer
+// (nested), read by id or endpoint key (key) at top, validated as dao;
+// private when the key is never put in a URL.
+func credentialKind(name, nested, top, dao, key string, private bool, secrets ...string) *Kind {
 	fields := map[string]*Shape{
 		"consumer": ForeignKey,
 		"tags":     SetOf(nil),
@@ -35,22 +39,26 @@ func credentialKind(name, nested, dao string, secrets ...string) *Kind {
 	for _, s := range secrets {
 		fields[s] = &Shape{Type: Scalar, Secret: true}
 	}
-	return &Kind{Name: name, Collection: nested, DAO: dao, Shape: RecordOf(fields)}
+	k := &Kind{Name: name, Collection: nested, TopLevel: top, DAO: dao, KeyField: key, Shape: RecordOf(fields)}
+	if private {
+		k.Private = []string{key}
+	}
+	return k
 }
 
 // CredentialTypes are the consumer credentials the modules manage, by
 // plugin name.
 var CredentialTypes = map[string]*CredentialType{
 	"key-auth": {Name: "key-auth", TopLevel: "key-auths", Identity: "key", IdentityIsSecret: true,
-		Kind: credentialKind("key-auth credential", "key-auth", "keyauth_credentials", "key")},
+		Kind: credentialKind("key-auth credential", "key-auth", "key-auths", "keyauth_credentials", "key", true, "key")},
 	"basic-auth": {Name: "basic-auth", TopLevel: "basic-auths", Identity: "username",
-		Kind: credentialKind("basic-auth credential", "basic-auth", "basicauth_credentials", "password")},
-	"jwt": {Name: "jwt", TopLevel: "jwts", Identity: "key",
-		Kind: credentialKind("jwt credential", "jwt", "jwt_secrets", "secret")},
+		Kind: credentialKind("basic-auth credential", "basic-auth", "basic-auths", "basicauth_credentials", "username", false, "password")},
+	"jwt": {Name: "jwt", TopLevel: "jwts", Identity: "key", IdentityIsSecret: true,
+		Kind: credentialKind("jwt credential", "jwt", "jwts", "jwt_secrets", "key", true, "secret")},
 	"hmac-auth": {Name: "hmac-auth", TopLevel: "hmac-auths", Identity: "username",
-		Kind: credentialKind("hmac-auth credential", "hmac-auth", "hmacauth_credentials", "secret")},
+		Kind: credentialKind("hmac-auth credential", "hmac-auth", "hmac-auths", "hmacauth_credentials", "username", false, "secret")},
 	"acl": {Name: "acl", TopLevel: "acls", Identity: "group",
-		Kind: credentialKind("acl group", "acls", "acls")},
+		Kind: credentialKind("acl group", "acls", "acls", "acls", "group", false)},
 }
 
 // Parent is the path of the consumer a credential request writes under

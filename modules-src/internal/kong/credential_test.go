@@ -39,8 +39,15 @@ func TestCredential_NestedWritesAndFind(t *testing.T) {
 				check, err := c.Ensure(ctx, req(alice, true))
 				require.NoError(t, err)
 				assert.Equal(t, OpCreate, check.Op)
-				assert.Equal(t, []string{"GET /consumers/" + alice + "/" + ct.Kind.Collection, "POST /schemas/" + ct.Kind.DAO + "/validate",
-					"GET /schemas/" + ct.Kind.DAO}, env.Requests(), "check mode validates, reads the schema to predict the created credential, and writes nothing")
+				want := []string{"GET /consumers/" + alice + "/" + ct.Kind.Collection, "POST /schemas/" + ct.Kind.DAO + "/validate",
+					"GET /schemas/" + ct.Kind.DAO}
+				if name == "basic-auth" || name == "hmac-auth" {
+					// A unique user name: who holds it, by its endpoint key.
+					// Keys (key-auth, jwt) never go in a URL; acl groups are
+					// unique per consumer only.
+					want = append(want, "GET /"+ct.TopLevel+"/"+value)
+				}
+				assert.Equal(t, want, env.Requests(), "check mode validates, reads the schema (unique fields, and the created credential's defaults), asks who holds a unique user name, and writes nothing")
 
 				out, err := c.Ensure(ctx, req(alice, false))
 				require.NoError(t, err)

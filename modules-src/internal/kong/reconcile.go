@@ -30,6 +30,25 @@ type Kind struct {
 	// their schemas are keyauth_credentials, basicauth_credentials, ...
 	// (POST /schemas/{DAO}/validate). Empty means Collection.
 	DAO string
+	// TopLevel is the collection where one entity is read by id or by its
+	// endpoint key when Collection is a nested segment (credentials:
+	// "key-auths" for "key-auth"). Empty means Collection.
+	TopLevel string
+	// Filters are the unique fields Kong can filter the collection by
+	// (GET /consumers?custom_id=X). With KeyField they are how check mode
+	// finds who holds a unique value (see checkUnique).
+	Filters []string
+	// Private are unique fields whose values never go in a URL (a key-auth
+	// key), nor are looked up: check mode warns that it cannot tell who
+	// holds them. A Secret field of Shape is private too.
+	Private []string
+}
+
+func (k *Kind) topLevel() string {
+	if k.TopLevel != "" {
+		return k.TopLevel
+	}
+	return k.Collection
 }
 
 func (k *Kind) schemaPath() string {
@@ -47,7 +66,9 @@ func (k *Kind) daoName() string {
 }
 
 // Selector names the entity a task is about: by id, by endpoint key, or both
-// (then the id wins and a different key value is a rename).
+// (then the id wins and a different key value is a rename). Without an id,
+// a Request's Find looks the entity up by Key first: check mode relies on
+// it (nobody else can hold Key) and asks Kong no more about that value.
 type Selector struct {
 	ID  string
 	Key string
@@ -166,7 +187,9 @@ func (r *Request) find(ctx context.Context, c *Conn) (Object, error) {
 
 // Ensure makes the entity exist with the desired fields. It reads the
 // entity, plans, and then either validates the would-be entity with
-// POST /schemas/{collection}/validate (check mode) or applies the plan:
+// POST /schemas/{collection}/validate and, since that checks the schema
+// only, who holds the unique values the write sets (check mode; see
+// checkUnique), or applies the plan:
 // create with PUT /{collection}/{id or key} (idempotent, so a retried or
 // concurrent create cannot make a duplicate) or POST when there is no key,
 // update with a PATCH of the changed fields only. A 409 on create means
@@ -188,6 +211,9 @@ func (c *Conn) Ensure(ctx context.Context, r *Request) (*Outcome, error) {
 	if plan.Op != OpNone {
 		if r.CheckMode {
 			if err := c.Validate(ctx, r.Kind, c.wouldBe(r, plan), r.Kind.Describe(r.Select)); err != nil {
+				return nil, err
+			}
+			if err := c.checkUnique(ctx, r, plan); err != nil {
 				return nil, err
 			}
 			if plan.Op == OpCreate {
@@ -300,8 +326,17 @@ func (c *Conn) Validate(ctx context.Context, k *Kind, entity Object, what string
 	return nil
 }
 
-func (c *Conn) apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan, error) {
+// doing names a plan's write in messages: `creating service "x"`,
+// `updating service "x" (port, tags)`.
+func (r *Request) doing(plan *Plan) string {
 	what := r.Kind.Describe(r.Select)
+	if plan.Op == OpUpdate {
+		return fmt.Sprintf("updating %s (%s)", what, joinFields(plan.ChangedFields()))
+	}
+	return "creating " + what
+}
+
+func (c *Conn) apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan, error) {
 	switch plan.Op {
 	case OpCreate:
 		method, path := http.MethodPost, r.path()
@@ -314,7 +349,7 @@ func (c *Conn) apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan
 			// compare with what is there now and update if needed.
 			current, ferr := r.find(ctx, c)
 			if ferr != nil || current == nil {
-				return nil, nil, ErrorFromKong(err, "creating "+what)
+				return nil, nil, ErrorFromKong(err, r.doing(plan))
 			}
 			replan := PlanPresent(plan.Desired, current, r.Kind.Shape)
 			if replan.Op == OpNone {
@@ -323,14 +358,14 @@ func (c *Conn) apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan
 			return c.apply(ctx, r, replan)
 		}
 		if err != nil {
-			return nil, nil, ErrorFromKong(err, "creating "+what)
+			return nil, nil, ErrorFromKong(err, r.doing(plan))
 		}
 		return created, plan, nil
 	case OpUpdate:
 		id, _ := plan.Current["id"].(string)
 		updated, err := c.Send(ctx, http.MethodPatch, r.path(id), plan.Body)
 		if err != nil {
-			return nil, nil, ErrorFromKong(err, fmt.Sprintf("updating %s (%s)", what, joinFields(plan.ChangedFields())))
+			return nil, nil, ErrorFromKong(err, r.doing(plan))
 		}
 		return updated, plan, nil
 	}
