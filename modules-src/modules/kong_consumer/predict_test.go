@@ -35,6 +35,20 @@ func TestPrediction(t *testing.T) {
 		{Name: "delete by custom_id", Args: map[string]any{"custom_id": "only", "state": "absent"}},
 		{Name: "delete via id", Args: map[string]any{"id": id, "state": "absent"}},
 		{Name: "delete via id again", Args: map[string]any{"id": id, "state": "absent"}},
+		// Kong's validate endpoint checks no UNIQUE constraint; check mode
+		// asks who holds a username (GET /consumers/{username}) or a
+		// custom_id (GET /consumers?custom_id=) and fails with the real
+		// run's 409.
+		{Name: "holder of a username and a custom_id", Args: map[string]any{"username": "holder", "custom_id": "held"}},
+		{Name: "another consumer", Args: map[string]any{"username": "other"}},
+		{Name: "custom_id held by another consumer", Args: map[string]any{"username": "other", "custom_id": "held"}},
+		{Name: "create with id, username held by another", Args: map[string]any{"id": id, "username": "holder"}},
+		{Name: "create with id, custom_id held by another", Args: map[string]any{"id": id, "custom_id": "held"}},
+		{Name: "create with id, both free", Args: map[string]any{"id": id, "username": "mine", "custom_id": "mine"}},
+		{Name: "rename via id to a username held by another", Args: map[string]any{"id": id, "username": "other"}},
+		{Name: "custom_id via id held by another", Args: map[string]any{"id": id, "custom_id": "held", "tags": []any{"x"}}},
+		{Name: "unnamed consumer", Args: map[string]any{"custom_id": "loose"}},
+		{Name: "found by username, custom_id held by an unnamed one", Args: map[string]any{"username": "holder", "custom_id": "loose"}},
 	}
 	for _, version := range []string{"3.9.3", "2.8.5"} {
 		t.Run(version, func(t *testing.T) {
@@ -57,19 +71,21 @@ func TestPrediction(t *testing.T) {
 }
 
 // randomConsumer draws a kong_consumer task over its options: a few
-// usernames, each with its own custom_ids. Kong keeps both unique, and
-// check mode does not see another consumer's claim on a value (Kong's
-// validate endpoint checks no UNIQUE constraint): a custom_id taken by
-// another consumer is predicted as a change and then fails with 409.
+// usernames and custom_ids shared among them, sometimes an id, so tasks
+// meet values another consumer holds (Kong keeps both unique: check mode
+// must fail with the real run's 409).
 func randomConsumer(g *predicttest.Gen, step int) predicttest.PredictStep {
 	user := predicttest.Pick(g, "u1", "u2", "u3")
 	args := map[string]any{"username": user}
+	if g.Chance(0.15) {
+		args["id"] = predicttest.Pick(g, "0c0c0c0c-0000-4000-8000-00000000000c", "0d0d0d0d-0000-4000-8000-00000000000d")
+	}
 	if g.Chance(0.15) {
 		args["state"] = "absent"
 		return predicttest.PredictStep{Args: args}
 	}
 	if g.Chance(0.5) {
-		args["custom_id"] = fmt.Sprintf("%s-%d", user, g.R.IntN(3))
+		args["custom_id"] = fmt.Sprintf("c-%d", g.R.IntN(4))
 	}
 	if g.Chance(0.6) {
 		args["tags"] = g.Subset("t1", "t2", "t3")

@@ -293,3 +293,40 @@ func TestConsumerByID(t *testing.T) {
 	requireOK(t, same)
 	assert.Equal(t, false, same["changed"], "the consumer by name or id is the same consumer")
 }
+
+// TestUniqueKeyNotCheckable: a key-auth or jwt key is unique across
+// consumers, but check mode cannot ask Kong who holds one (a key never goes
+// in a URL, and the module treats both as secrets): it predicts the create
+// and warns that the real run may fail, and the real run then fails with
+// Kong's 409. The key appears in no request URL and no output.
+func TestUniqueKeyNotCheckable(t *testing.T) {
+	t.Parallel()
+	for _, version := range kongVersions {
+		for _, ctype := range []string{"key-auth", "jwt"} {
+			t.Run(version+"/"+ctype, func(t *testing.T) {
+				t.Parallel()
+				env, _ := startWithConsumer(t, version)
+				env.Send(t, "PUT", "/consumers/bob", map[string]any{})
+				const key = "shared-very-secret-key"
+				requireOK(t, env.Run(Definition, map[string]any{"consumer": "bob", "type": ctype, "key": key}))
+				env.Requests()
+
+				task := map[string]any{"consumer": "alice", "type": ctype, "key": key}
+				check := env.Run(Definition, with(task, map[string]any{"_ansible_check_mode": true, "_ansible_diff": true}))
+				requireOK(t, check)
+				assertNoSecret(t, check, key)
+				assert.Equal(t, "create", check["operation"])
+				require.Len(t, check["warnings"], 1)
+				assert.Contains(t, check["warnings"].([]any)[0], "cannot tell whether another entity already holds this key (it is a secret, and a secret is never put in a URL)")
+
+				real := env.Run(Definition, task)
+				assert.Equal(t, true, real["failed"])
+				assert.Equal(t, 409, real["status"])
+				assertNoSecret(t, real, key)
+				for _, r := range env.Requests() {
+					assert.NotContains(t, r, key, "a key never travels in a URL")
+				}
+			})
+		}
+	}
+}

@@ -58,6 +58,16 @@ func TestPrediction(t *testing.T) {
 		{Name: "acl tags", Args: cred("acl", "group", "g1", "tags", []any{"a"})},
 		{Name: "acl delete", Args: cred("acl", "group", "g1", "state", "absent")},
 		{Name: "jwt rejected by Kong", Args: cred("jwt", "key", "rk", "algorithm", "RS256")},
+		// User names are unique across consumers, and Kong's validate
+		// endpoint checks no UNIQUE constraint: check mode asks who holds
+		// the name (GET /basic-auths/{name}, /hmac-auths/{name}) and fails
+		// with the real run's 409. (Keys never go in a URL: see
+		// TestUniqueKeyNotCheckable.)
+		{Name: "basic-auth username held by another consumer's", Args: map[string]any{"consumer": "c2", "type": "basic-auth", "username": "bu", "password": "p"}},
+		{Name: "hmac-auth username held by another consumer's", Args: map[string]any{"consumer": "c2", "type": "hmac-auth", "username": "hu"}},
+		{Name: "basic-auth create with id", Args: map[string]any{"consumer": "c2", "type": "basic-auth", "id": id, "username": "bu2", "password": "p"}},
+		{Name: "basic-auth rename via id to a held username", Args: map[string]any{"consumer": "c2", "type": "basic-auth", "id": id, "username": "bu"}},
+		{Name: "basic-auth rename via id to a free username", Args: map[string]any{"consumer": "c2", "type": "basic-auth", "id": id, "username": "bu3"}},
 	}
 	for _, version := range []string{"3.9.3", "2.8.5"} {
 		t.Run(version, func(t *testing.T) {
@@ -82,13 +92,19 @@ func TestPrediction(t *testing.T) {
 }
 
 // randomCredential draws a kong_consumer_credential task: a type, a
-// consumer, an identity from that consumer's own small pool (Kong keeps
-// keys and user names unique across consumers; see the report for the
-// cross-consumer case), tags and the type's other fields.
+// consumer, an identity, tags and the type's other fields. User names
+// (basic-auth, hmac-auth) come from a pool both consumers share, so a task
+// meets one the other consumer holds (Kong keeps them unique: check mode
+// must fail with the real run's 409). Keys come from each consumer's own
+// pool: check mode cannot ask who holds a key (it never goes in a URL;
+// see TestUniqueKeyNotCheckable).
 func randomCredential(g *predicttest.Gen) predicttest.PredictStep {
 	ctype := predicttest.Pick(g, "key-auth", "basic-auth", "jwt", "hmac-auth", "acl")
 	consumer := predicttest.Pick(g, "c1", "c2")
 	identity := fmt.Sprintf("%s-%s-%d", consumer, ctype, g.R.IntN(2))
+	if !kong.CredentialTypes[ctype].IdentityIsSecret {
+		identity = fmt.Sprintf("%s-%d", ctype, g.R.IntN(3))
+	}
 	args := map[string]any{"consumer": consumer, "type": ctype, kong.CredentialTypes[ctype].Identity: identity}
 	if g.Chance(0.15) {
 		args["state"] = "absent"

@@ -71,6 +71,14 @@ func TestPrediction(t *testing.T) {
 				predicttest.PredictStep{Name: "rename via id", Args: map[string]any{"id": id, "name": "key-auth", "instance_name": "ka2", "config": map[string]any{"key_names": []any{"k"}}}},
 				predicttest.PredictStep{Name: "delete by instance_name", Args: map[string]any{"name": "rate-limiting", "instance_name": "ri", "state": "absent"}},
 				predicttest.PredictStep{Name: "delete renamed via id", Args: map[string]any{"id": id, "name": "key-auth", "state": "absent"}},
+				// Kong's validate endpoint checks no UNIQUE constraint;
+				// check mode asks who holds the instance_name and fails
+				// with the real run's 409.
+				predicttest.PredictStep{Name: "holder of an instance_name", Args: map[string]any{"name": "cors", "instance_name": "held", "service": "svc1"}},
+				predicttest.PredictStep{Name: "create with id, instance_name held by another", Args: map[string]any{"id": id, "name": "key-auth", "instance_name": "held"}},
+				predicttest.PredictStep{Name: "create with id, instance_name free", Args: map[string]any{"id": id, "name": "key-auth", "instance_name": "mine"}},
+				predicttest.PredictStep{Name: "rename via id to an instance_name held by another", Args: map[string]any{"id": id, "name": "key-auth", "instance_name": "held"}},
+				predicttest.PredictStep{Name: "delete via id at last", Args: map[string]any{"id": id, "name": "key-auth", "state": "absent"}},
 			)
 		}
 		t.Run(version, func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 func TestPrediction(t *testing.T) {
 	t.Parallel()
 	const id = "7d2e4f60-1a3b-4c5d-8e9f-0a1b2c3d4e5f"
+	const id2 = "7d2e4f60-1a3b-4c5d-8e9f-0a1b2c3d4e60"
 	p := &predicttest.Predictor{Def: Definition, Entity: "route", Shape: func(map[string]any) *kong.Shape { return kong.RouteKind.Shape }}
 	scripted := []predicttest.PredictStep{
 		{Name: "create", Args: map[string]any{"name": "r", "service": "svc1", "paths": []any{"/a", "/b"}, "methods": []any{"GET", "POST"},
@@ -44,6 +45,13 @@ func TestPrediction(t *testing.T) {
 		{Name: "delete again", Args: map[string]any{"name": "r", "state": "absent"}},
 		{Name: "delete via id", Args: map[string]any{"id": id, "state": "absent"}},
 		{Name: "rejected by Kong", Args: map[string]any{"name": "bad", "protocols": []any{"http"}, "snis": []any{"x.test"}, "paths": []any{"/x"}}},
+		// Kong's validate endpoint checks no UNIQUE constraint; check mode
+		// asks who holds the name and fails with the real run's 409.
+		{Name: "holder of a name", Args: map[string]any{"name": "held", "paths": []any{"/held"}}},
+		{Name: "create with id, name held by another", Args: map[string]any{"id": id2, "name": "held", "paths": []any{"/x"}}},
+		{Name: "create with id, name free", Args: map[string]any{"id": id2, "name": "mine", "paths": []any{"/x"}}},
+		{Name: "rename via id to a name held by another", Args: map[string]any{"id": id2, "name": "held", "strip_path": false}},
+		{Name: "rename via id to a free name", Args: map[string]any{"id": id2, "name": "mine2", "strip_path": false}},
 	}
 	for _, version := range []string{"3.9.3", "2.8.5"} {
 		t.Run(version, func(t *testing.T) {

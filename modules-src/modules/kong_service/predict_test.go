@@ -18,6 +18,7 @@ import (
 func TestPrediction(t *testing.T) {
 	t.Parallel()
 	const id = "3b0c9a51-5f2e-4d7a-9c1b-2e8f6a4d0c17"
+	const id2 = "3b0c9a51-5f2e-4d7a-9c1b-2e8f6a4d0c18"
 	p := &predicttest.Predictor{Def: Definition, Entity: "service", Shape: func(map[string]any) *kong.Shape { return kong.ServiceKind.Shape }}
 	scripted := []predicttest.PredictStep{
 		{Name: "create", Args: map[string]any{"name": "s", "url": "http://a.test:8080/v1", "tags": []any{"b", "a"}, "retries": 3}},
@@ -36,6 +37,13 @@ func TestPrediction(t *testing.T) {
 		{Name: "delete again", Args: map[string]any{"name": "s", "state": "absent"}},
 		{Name: "delete via id", Args: map[string]any{"id": id, "state": "absent"}},
 		{Name: "rejected by Kong", Args: map[string]any{"name": "bad", "host": "a.test", "path": "no-slash"}},
+		// Kong's validate endpoint checks no UNIQUE constraint; check mode
+		// asks who holds the name and fails with the real run's 409.
+		{Name: "holder of a name", Args: map[string]any{"name": "held", "host": "h.test"}},
+		{Name: "create with id, name held by another", Args: map[string]any{"id": id2, "name": "held", "host": "x.test"}},
+		{Name: "create with id, name free", Args: map[string]any{"id": id2, "name": "mine", "host": "x.test"}},
+		{Name: "rename via id to a name held by another", Args: map[string]any{"id": id2, "name": "held", "port": 81}},
+		{Name: "rename via id to a free name", Args: map[string]any{"id": id2, "name": "mine2", "port": 81}},
 	}
 	for _, version := range []string{"3.9.3", "2.8.5"} {
 		t.Run(version, func(t *testing.T) {
@@ -58,9 +66,13 @@ func TestPrediction(t *testing.T) {
 }
 
 // randomService draws a kong_service task over its options (a few names,
-// so tasks meet existing services).
+// so tasks meet existing services; sometimes an id too, so a task renames
+// its service to a name another one may hold).
 func randomService(g *predicttest.Gen) predicttest.PredictStep {
 	args := map[string]any{"name": predicttest.Pick(g, "r1", "r2", "r3")}
+	if g.Chance(0.2) {
+		args["id"] = predicttest.Pick(g, "0a0a0a0a-0000-4000-8000-00000000000a", "0b0b0b0b-0000-4000-8000-00000000000b")
+	}
 	if g.Chance(0.15) {
 		args["state"] = "absent"
 		return predicttest.PredictStep{Args: args}
