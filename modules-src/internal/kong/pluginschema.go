@@ -420,9 +420,13 @@ func stripRecord(rec *FieldDef, m map[string]any) {
 	}
 }
 
-// SecretStrings lists the string values of config that the schema (or
-// the key's name) marks secret, so a module can mask them everywhere in
-// its output, including the echo of its arguments.
+// SecretStrings lists the values of config that the schema (or the key's
+// name) marks secret, so a module can mask them everywhere in its output,
+// including the echo of its arguments. It accepts the config as the user
+// wrote it as well as prepared: a deprecated shorthand is secret when a
+// field it stands for is, a number under a secret field is listed in its
+// JSON text (a password given as 12345), and a key the schema does not
+// know is treated as secret, since nothing tells what it holds.
 func (ps *PluginSchema) SecretStrings(config Object) []string {
 	var out []string
 	var walk func(v any, s *Shape, secret bool)
@@ -435,15 +439,24 @@ func (ps *PluginSchema) SecretStrings(config Object) []string {
 			if secret && t != "" {
 				out = append(out, t)
 			}
+		case float64:
+			if secret {
+				out = append(out, strconv.FormatFloat(t, 'f', -1, 64))
+			}
 		case map[string]any:
 			for k, e := range t {
 				var sub *Shape
+				unknown := false
 				if s != nil && s.Type == Map {
 					sub = s.Values
 				} else {
 					sub = s.Field(k)
+					if s != nil && s.Type == Record && s.Fields != nil {
+						_, known := s.Fields[k]
+						unknown = !known
+					}
 				}
-				walk(e, sub, secret || KeyLooksSecret(k) || secretName.MatchString(k))
+				walk(e, sub, secret || unknown || KeyLooksSecret(k) || secretName.MatchString(k))
 			}
 		case []any:
 			var elem *Shape

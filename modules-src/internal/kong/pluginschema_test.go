@@ -86,6 +86,13 @@ func TestPluginSchema_ShapeDefaultsAndShorthands(t *testing.T) {
 	masked := MaskObject(Object{"config": map[string]any{"redis": map[string]any{"password": "p", "port": 1.0}, "redis_password": "p"}}, shape)
 	assert.Equal(t, map[string]any{"redis": map[string]any{"password": Masked, "port": 1.0}, "redis_password": Masked}, masked["config"])
 	assert.Equal(t, []string{"p", "u"}, ps.SecretStrings(Object{"redis": map[string]any{"password": "p", "username": "u", "host": "h"}}))
+	// As the user wrote it: a shorthand of a secret, a number under a
+	// secret field, a key the schema does not know (nothing tells what it
+	// holds) are secret; known plain fields are not.
+	assert.Equal(t, []string{"12345", "sh", "typo"}, ps.SecretStrings(Object{
+		"minute": 5.0, "policy": "redis", "redis_password": "sh", "redis_host": "h",
+		"redis": map[string]any{"password": 12345.0, "host": "h"}, "paswrod": "typo",
+	}))
 }
 
 func TestPluginScope(t *testing.T) {

@@ -49,6 +49,11 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	if err := t.loadSchema(ctx, absent); err != nil {
 		return nil, err
 	}
+	if t.schema != nil && p.Given("config") {
+		// Until now every leaf of config was masked (Option.Secrets);
+		// the schema tells which really are secret.
+		m.SetOptionSecrets("config", t.schema.SecretStrings(kong.Normalize(p.Dict("config"))))
+	}
 	if err := t.resolveScope(ctx, absent); err != nil {
 		return nil, err
 	}
