@@ -27,7 +27,9 @@ description:
     no Admin API access log).
   - >-
     In check mode nothing is written, and the would-be credential is validated by Kong (C(POST /schemas/{credential
-    entity}/validate)).
+    entity}/validate)). That endpoint does not check uniqueness: for a basic-auth or hmac-auth user name the credential
+    does not hold yet, check mode also reads C(GET /basic-auths/{username}) or C(GET /hmac-auths/{username}) and fails,
+    as the real run would with HTTP 409, when another consumer's credential holds it.
 author:
   - platform.ops maintainers (@platform-ops)
 notes:
@@ -42,6 +44,10 @@ notes:
   - >-
     A credential whose identifying value (a key, a user name) already belongs to another consumer is refused by Kong
     with HTTP 409; the module never moves credentials between consumers.
+  - >-
+    Check mode cannot tell whether another consumer holds a key-auth or jwt I(key): asking Kong would put the key in a
+    URL. When the task sets a key the credential does not hold yet, check mode reports the change with a warning saying
+    so, and the real run fails with HTTP 409 if the key is taken.
   - Deleting a consumer (M(platform.ops.kong_consumer)) deletes its credentials too.
 extends_documentation_fragment:
   - platform.ops.kong

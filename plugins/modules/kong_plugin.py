@@ -26,7 +26,9 @@ description:
     secret fields and deprecated field names.
   - >-
     In check mode nothing is written, and the would-be plugin is validated by Kong (C(POST /schemas/plugins/validate)),
-    so C(--check) catches a bad config.
+    so C(--check) catches a bad config. That endpoint does not check that I(instance_name) is unique: when the task
+    gives a plugin an I(instance_name) it does not hold yet, check mode also reads C(GET /plugins/{instance_name}) and
+    fails, as the real run would with HTTP 409, when another plugin holds it.
 author:
   - platform.ops maintainers (@platform-ops)
 notes:
@@ -50,6 +52,10 @@ notes:
   - >-
     A scope entity (service, route, consumer) must exist. In check mode a missing one is reported with a warning,
     assuming an earlier task creates it.
+  - >-
+    Check mode does not predict Kong's one-plugin-per-name-and-scope rule for a plugin selected by I(id) or
+    I(instance_name) and put into a scope where a plugin of the same name already exists: the real run then fails with
+    HTTP 409.
 extends_documentation_fragment:
   - platform.ops.kong
   - platform.ops.attributes

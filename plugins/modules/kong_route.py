@@ -22,7 +22,9 @@ description:
   - Creates are race-safe (C(PUT /routes/{name})); updates send only the fields that differ (C(PATCH)).
   - >-
     In check mode nothing is written, and the would-be route is validated by Kong (C(POST /schemas/routes/validate)), so
-    C(--check) catches what Kong would reject.
+    C(--check) catches what Kong would reject. That endpoint does not check that the name is unique: when the task gives
+    a route a name it does not hold yet (a create or a rename by I(id)), check mode also reads C(GET /routes/{name}) and
+    fails, as the real run would with HTTP 409, when another route holds it.
 author:
   - platform.ops maintainers (@platform-ops)
 notes:

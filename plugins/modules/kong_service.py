@@ -19,7 +19,10 @@ description:
   - Creates are race-safe (C(PUT /services/{name})); updates send only the fields that differ (C(PATCH)).
   - >-
     In check mode nothing is written, and the would-be service is validated by Kong (C(POST
-    /schemas/services/validate)), so C(--check) catches what Kong would reject.
+    /schemas/services/validate)), so C(--check) catches what Kong would reject. That endpoint does not check that the
+    name is unique: when the task gives a service a name it does not hold yet (a create or a rename by I(id)), check
+    mode also reads C(GET /services/{name}) and fails, as the real run would with HTTP 409, when another service holds
+    it.
 author:
   - platform.ops maintainers (@platform-ops)
 notes:

@@ -16,7 +16,9 @@ var Definition = &ansible.Definition{
 			"set C(strict=true) to also clear what you left out (tags, custom_id).",
 		"Creates are race-safe: C(PUT /consumers/{username}) when a username is given; otherwise C(POST), where a concurrent create of the same custom_id " +
 			"makes Kong answer 409 and the module reads the consumer again and compares.",
-		"In check mode nothing is written, and the would-be consumer is validated by Kong (C(POST /schemas/consumers/validate)).",
+		"In check mode nothing is written, and the would-be consumer is validated by Kong (C(POST /schemas/consumers/validate)). " +
+			"That endpoint does not check that I(username) and I(custom_id) are unique: when the task gives the consumer a value it does not hold yet, " +
+			"check mode also asks who holds it (C(GET /consumers/{username}), C(GET /consumers?custom_id=...)) and fails, as the real run would with HTTP 409, when another consumer does.",
 		"Credentials (key-auth keys, basic-auth passwords, ...) are managed with M(platform.ops.kong_consumer_credential).",
 	},
 	Notes: []string{

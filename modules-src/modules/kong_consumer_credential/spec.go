@@ -32,7 +32,9 @@ var Definition = &ansible.Definition{
 		"Only the options you set are compared with what Kong holds; updates send only the fields that differ (C(PATCH)).",
 		"Secrets (I(key), I(password), I(secret)) are never shown: they are masked in the result, the diff and error messages. " +
 			"The module finds a key by listing the consumer's credentials, so the key never appears in a URL (and so in no Admin API access log).",
-		"In check mode nothing is written, and the would-be credential is validated by Kong (C(POST /schemas/{credential entity}/validate)).",
+		"In check mode nothing is written, and the would-be credential is validated by Kong (C(POST /schemas/{credential entity}/validate)). " +
+			"That endpoint does not check uniqueness: for a basic-auth or hmac-auth user name the credential does not hold yet, check mode also reads " +
+			"C(GET /basic-auths/{username}) or C(GET /hmac-auths/{username}) and fails, as the real run would with HTTP 409, when another consumer's credential holds it.",
 	},
 	Notes: []string{
 		"basic-auth passwords: Kong stores a salted hash, never the password, so a password cannot be compared. " +
@@ -40,6 +42,8 @@ var Definition = &ansible.Definition{
 			"With C(update_password=always) the password is sent on every run, and the task always reports a change.",
 		"key-auth I(ttl): Kong counts the remaining seconds down and deletes the key when it reaches 0, so I(ttl) is used only when the key is created.",
 		"A credential whose identifying value (a key, a user name) already belongs to another consumer is refused by Kong with HTTP 409; the module never moves credentials between consumers.",
+		"Check mode cannot tell whether another consumer holds a key-auth or jwt I(key): asking Kong would put the key in a URL. " +
+			"When the task sets a key the credential does not hold yet, check mode reports the change with a warning saying so, and the real run fails with HTTP 409 if the key is taken.",
 		"Deleting a consumer (M(platform.ops.kong_consumer)) deletes its credentials too.",
 	},
 	Fragments: []*ansible.Fragment{kong.Fragment},

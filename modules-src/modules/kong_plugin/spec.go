@@ -22,7 +22,9 @@ var Definition = &ansible.Definition{
 		"I(config) is compared key by key (nested records too) with what Kong holds, so Kong's defaults and keys you did not set never cause a change. " +
 			"Lists the plugin's schema declares as sets compare without order. Set I(strict=true) to also reset every config key you left out to the plugin's default.",
 		"The plugin's schema is read once per task from C(GET /schemas/plugins/{name}) to know its types, defaults, sets, secret fields and deprecated field names.",
-		"In check mode nothing is written, and the would-be plugin is validated by Kong (C(POST /schemas/plugins/validate)), so C(--check) catches a bad config.",
+		"In check mode nothing is written, and the would-be plugin is validated by Kong (C(POST /schemas/plugins/validate)), so C(--check) catches a bad config. " +
+			"That endpoint does not check that I(instance_name) is unique: when the task gives a plugin an I(instance_name) it does not hold yet, " +
+			"check mode also reads C(GET /plugins/{instance_name}) and fails, as the real run would with HTTP 409, when another plugin holds it.",
 	},
 	Notes: []string{
 		"Config values the plugin's schema marks C(encrypted) or C(referenceable), and keys named like credentials (password, secret, token, key, credential), " +
@@ -33,6 +35,8 @@ var Definition = &ansible.Definition{
 		"When no plugin has the given I(instance_name) but a plugin of the same I(name) exists in the same scope, that plugin is adopted and given the I(instance_name) (Kong allows only one per scope).",
 		"I(consumer_group) and I(ordering) exist in Kong Enterprise only; I(instance_name) needs Kong 3.2 or later. Setting them on a node without them fails before anything is written.",
 		"A scope entity (service, route, consumer) must exist. In check mode a missing one is reported with a warning, assuming an earlier task creates it.",
+		"Check mode does not predict Kong's one-plugin-per-name-and-scope rule for a plugin selected by I(id) or I(instance_name) and put into a scope " +
+			"where a plugin of the same name already exists: the real run then fails with HTTP 409.",
 	},
 	Fragments: []*ansible.Fragment{kong.Fragment},
 	CheckMode: ansible.Full,

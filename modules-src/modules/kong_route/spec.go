@@ -38,7 +38,9 @@ var Definition = &ansible.Definition{
 			"Set C(strict=true) to also reset every field you left out to Kong's default.",
 		"Lists that Kong treats as sets (I(protocols), I(methods), I(hosts), I(paths), I(snis), I(sources), I(destinations), I(tags) and the values of each header) compare without regard to order or duplicates.",
 		"Creates are race-safe (C(PUT /routes/{name})); updates send only the fields that differ (C(PATCH)).",
-		"In check mode nothing is written, and the would-be route is validated by Kong (C(POST /schemas/routes/validate)), so C(--check) catches what Kong would reject.",
+		"In check mode nothing is written, and the would-be route is validated by Kong (C(POST /schemas/routes/validate)), so C(--check) catches what Kong would reject. " +
+			"That endpoint does not check that the name is unique: when the task gives a route a name it does not hold yet (a create or a rename by I(id)), " +
+			"check mode also reads C(GET /routes/{name}) and fails, as the real run would with HTTP 409, when another route holds it.",
 	},
 	Notes: []string{
 		"Regex paths. Kong 3.x reads a path as a regular expression only when it starts with C(~) (C(~/users/\\d+$)); anything else is a plain prefix. " +

@@ -25,7 +25,9 @@ var Definition = &ansible.Definition{
 		"Only the options you set are compared with what Kong holds, so Kong's defaults and fields managed by other tools never cause a change. " +
 			"Set C(strict=true) to also reset every field you left out to Kong's default.",
 		"Creates are race-safe (C(PUT /services/{name})); updates send only the fields that differ (C(PATCH)).",
-		"In check mode nothing is written, and the would-be service is validated by Kong (C(POST /schemas/services/validate)), so C(--check) catches what Kong would reject.",
+		"In check mode nothing is written, and the would-be service is validated by Kong (C(POST /schemas/services/validate)), so C(--check) catches what Kong would reject. " +
+			"That endpoint does not check that the name is unique: when the task gives a service a name it does not hold yet (a create or a rename by I(id)), " +
+			"check mode also reads C(GET /services/{name}) and fails, as the real run would with HTTP 409, when another service holds it.",
 	},
 	Notes: []string{
 		"Kong never returns the I(url) shorthand: it is expanded to protocol, host, port and path the way Kong expands it, and those four fields are compared. " +
