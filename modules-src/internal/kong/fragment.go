@@ -1,6 +1,12 @@
 package kong
 
-import "platform.ops/modules-src/internal/ansible"
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+
+	"platform.ops/modules-src/internal/ansible"
+)
 
 // Fragment is the set of connection options shared by every Kong module. It
 // is merged into each module's spec and documented once as
@@ -17,6 +23,7 @@ var Fragment = &ansible.Fragment{
 				Type:        ansible.Str,
 				Default:     "http://localhost:8001",
 				EnvFallback: []string{"KONG_ADMIN_URL"},
+				Secrets:     urlPassword,
 				Description: []string{
 					"Base URL of the Kong Admin API, for example C(https://kong-admin.example.com:8444).",
 				},
@@ -32,7 +39,8 @@ var Fragment = &ansible.Fragment{
 			// Not "headers": a Kong Route has a field of that name, and
 			// module_defaults for group/platform.ops.kong would set it.
 			"admin_headers": {
-				Type: ansible.Dict,
+				Type:    ansible.Dict,
+				Secrets: secretHeaderValues,
 				Description: []string{
 					"Extra HTTP headers sent with every Admin API request.",
 					"Values of headers whose name looks secret (contains C(token), C(auth), C(key), C(secret), C(password) or C(cookie)) are masked in the task output.",
@@ -97,4 +105,51 @@ var Fragment = &ansible.Fragment{
 			},
 		},
 	},
+}
+
+// userinfoPassword finds the password of credentials in a URL as written.
+var userinfoPassword = regexp.MustCompile(`^[^/]*//[^/@:]*:([^/]*)@`)
+
+// urlPassword is admin_url's Option.Secrets: the password of credentials
+// embedded in the URL (http://user:password@host), masked from validation
+// on, like url_password.
+func urlPassword(v any) []string {
+	s, ok := v.(string)
+	if !ok {
+		return nil
+	}
+	var out []string
+	// As written (percent-encoded, or in a URL url.Parse refuses) and
+	// decoded (as an error message may show it).
+	if m := userinfoPassword.FindStringSubmatch(s); m != nil {
+		out = append(out, m[1])
+	}
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		if pw, set := u.User.Password(); set {
+			out = append(out, pw)
+		}
+	}
+	return out
+}
+
+// secretHeaderValues is admin_headers' Option.Secrets: the values of the
+// headers whose name looks secret (HeaderLooksSecret), masked from
+// validation on, so a task failing before it connects does not echo them.
+// A value validation could not turn into a dict is masked whole.
+func secretHeaderValues(v any) []string {
+	h, ok := v.(map[string]any)
+	if !ok {
+		return ansible.AllLeaves(v)
+	}
+	var out []string
+	for k, val := range h {
+		if val != nil && HeaderLooksSecret(k) {
+			if s, ok := val.(string); ok {
+				out = append(out, s)
+			} else {
+				out = append(out, fmt.Sprint(val))
+			}
+		}
+	}
+	return out
 }
