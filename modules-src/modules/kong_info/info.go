@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -374,8 +375,14 @@ func (e *exporter) exportRecord(v map[string]any, rec *kong.FieldDef, shape *kon
 		case !e.includeSecrets && isSecret(k, sub) && val != nil && !isNonSecretScalar(val):
 			e.omitted = append(e.omitted, p)
 			continue
+		case !e.includeSecrets && !isRecord(rec.Field(k), val) && holdsSecret(val, sub):
+			// A map or list with secrets inside (e.g. http-log's
+			// headers, whose values are referenceable) is left out
+			// whole: a partial one would be applied as the whole value.
+			e.omitted = append(e.omitted, p)
+			continue
 		}
-		if m, ok := val.(map[string]any); ok && rec.Field(k) != nil && rec.Field(k).Type == "record" {
+		if m, ok := val.(map[string]any); ok && isRecord(rec.Field(k), val) {
 			subDefaults, _ := def.(map[string]any)
 			if subDefaults == nil {
 				subDefaults = rec.Field(k).Defaults()
@@ -393,6 +400,23 @@ func (e *exporter) exportRecord(v map[string]any, rec *kong.FieldDef, shape *kon
 		out[k] = val
 	}
 	return out
+}
+
+// isRecord reports whether val is a record exportRecord walks field by
+// field.
+func isRecord(f *kong.FieldDef, val any) bool {
+	_, isMap := val.(map[string]any)
+	return isMap && f != nil && f.Type == "record"
+}
+
+// holdsSecret reports whether a value has a secret anywhere inside, by the
+// same rules as the masking of task results (kong.Mask).
+func holdsSecret(v any, s *kong.Shape) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return !reflect.DeepEqual(kong.Mask(v, s), v)
+	}
+	return false
 }
 
 func isSecret(key string, s *kong.Shape) bool {

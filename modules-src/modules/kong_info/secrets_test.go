@@ -1,0 +1,47 @@
+package konginfo
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"platform.ops/modules-src/internal/kong/kongtest"
+	"platform.ops/tests/kongemu"
+)
+
+// TestExport_SecretsInsideMapsAreOmitted: a map whose values the schema
+// marks referenceable (http-log's headers on 3.9.3) is left out whole and
+// listed in omitted_secrets, as a secret field is; a map without secrets
+// is exported.
+func TestExport_SecretsInsideMapsAreOmitted(t *testing.T) {
+	t.Parallel()
+	env := kongtest.Start(t, kongemu.Options{Version: "3.9.3"})
+	env.Send(t, http.MethodPut, "/services/svc", map[string]any{"host": "upstream.test"})
+	svc := env.Get(t, "/services/svc")["id"]
+	env.Send(t, http.MethodPost, "/plugins", map[string]any{"name": "http-log", "service": map[string]any{"id": svc},
+		"config": map[string]any{"http_endpoint": "http://log.test/ENDPOINT-TOKEN", "headers": map[string]any{"Authorization": "Bearer HTTPLOG-HDR"}}})
+	out := env.Run(Definition, map[string]any{"all_services": true, "include_secrets": false})
+	require.NotEqual(t, true, out["failed"], "%v", out["msg"])
+	raw, _ := json.Marshal(out)
+	assert.NotContains(t, string(raw), "HTTPLOG-HDR")
+	assert.NotContains(t, string(raw), "ENDPOINT-TOKEN")
+	assert.Equal(t, []any{
+		"plugin(http-log service=svc).config.headers",
+		"plugin(http-log service=svc).config.http_endpoint",
+	}, toAnyList(out["omitted_secrets"]))
+
+	out = env.Run(Definition, map[string]any{"all_services": true, "include_secrets": true})
+	require.NotEqual(t, true, out["failed"], "%v", out["msg"])
+	cfg := toAnyList(out["plugins"])[0].(map[string]any)["config"].(map[string]any)
+	assert.Equal(t, map[string]any{"Authorization": "Bearer HTTPLOG-HDR"}, cfg["headers"], "include_secrets exports it")
+}
+
+func toAnyList(v any) []any {
+	b, _ := json.Marshal(v)
+	var out []any
+	_ = json.Unmarshal(b, &out)
+	return out
+}
