@@ -1,8 +1,12 @@
 package ansible
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -22,12 +26,14 @@ func newMasker(sets ...map[string]struct{}) masker {
 	seen := map[string]struct{}{}
 	var m masker
 	for _, set := range sets {
-		for s := range set {
-			if _, dup := seen[s]; s == "" || dup {
-				continue
+		for secret := range set {
+			for _, s := range append([]string{secret}, escapedForms(secret)...) {
+				if _, dup := seen[s]; s == "" || dup {
+					continue
+				}
+				seen[s] = struct{}{}
+				m.secrets = append(m.secrets, s)
 			}
-			seen[s] = struct{}{}
-			m.secrets = append(m.secrets, s)
 		}
 	}
 	sort.Slice(m.secrets, func(i, j int) bool {
@@ -136,4 +142,62 @@ func hideNoLogArgs(spec *Spec, params map[string]any) {
 			}
 		}
 	}
+}
+
+// escapedForms are the ways a secret may be quoted inside a message: a
+// server's error often quotes the value it refuses (Kong: UNIQUE violation
+// detected on '{key="a\"b"}'), and our own messages use %q. Each form is
+// the text between the quotes, so the masker finds it like the literal.
+// Only forms that differ from the secret are returned.
+func escapedForms(s string) []string {
+	var out []string
+	add := func(f string) {
+		if f != s && f != "" {
+			out = append(out, f)
+		}
+	}
+	unquote := func(q string) string {
+		if len(q) >= 2 {
+			return q[1 : len(q)-1]
+		}
+		return q
+	}
+	// Go's %q and strconv.Quote.
+	add(unquote(strconv.Quote(s)))
+	// JSON, with and without HTML escaping, and as Lua's cjson writes it
+	// (it also escapes "/").
+	for _, html := range []bool{false, true} {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(html)
+		if enc.Encode(s) == nil {
+			j := unquote(strings.TrimSuffix(buf.String(), "\n"))
+			add(j)
+			add(strings.ReplaceAll(j, "/", `\/`))
+		}
+	}
+	// Lua: string.format("%q") writes a newline as a backslash and a
+	// newline, \r as \r, NUL as \0, other control characters raw;
+	// Kong's serializers write \n as well.
+	lua := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\r", `\r`, "\x00", `\0`)
+	add(strings.ReplaceAll(lua.Replace(s), "\n", "\\\n"))
+	add(strings.ReplaceAll(lua.Replace(s), "\n", `\n`))
+	var luaDec strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\\' || r == '"':
+			luaDec.WriteString(`\` + string(r))
+		case r == '\n':
+			luaDec.WriteString(`\n`)
+		case r < 0x20 || r == 0x7f:
+			luaDec.WriteString(fmt.Sprintf(`\%d`, r))
+		default:
+			luaDec.WriteRune(r)
+		}
+	}
+	add(luaDec.String())
+	// Python's repr (AnsibleModule-style messages), in either quote.
+	add(unquote(pyRepr(s)))
+	add(strings.ReplaceAll(unquote(pyRepr(s)), `'`, `\'`))
+	return out
 }

@@ -1,6 +1,7 @@
 package ansible
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -40,4 +41,28 @@ func TestHideNoLogArgs_NestedAndAliases(t *testing.T) {
 	hideNoLogArgs(spec, args)
 	assert.Equal(t, map[string]any{"token": noLogArgValue, "tok": noLogArgValue, "empty": "",
 		"items": []any{map[string]any{"pw": noLogArgValue, "user": "u"}}}, args)
+}
+
+// TestMasker_EscapedForms: a secret with quotes, backslashes or control
+// characters is also masked where a message quotes it escaped: Kong's
+// Lua-style UNIQUE message, JSON bodies (Go's and cjson's), Go's %q, and
+// Python's repr.
+func TestMasker_EscapedForms(t *testing.T) {
+	const secret = "QQ\"Z\\Y\nWé/<a>'"
+	mk := newMasker(map[string]struct{}{secret: {}})
+	for _, quoted := range []string{
+		`UNIQUE violation detected on '{key="QQ\"Z\\Y\nWé/<a>'"}'`,
+		"lua %q: \"QQ\\\"Z\\\\Y\\\nWé/<a>'\"",
+		`json: {"key":"QQ\"Z\\Y\nWé/<a>'"}`,
+		`cjson: {"key":"QQ\"Z\\Y\nWé\/<a>'"}`,
+		`html-escaped json: {"key":"QQ\"Z\\Y\nWé/\u003ca\u003e'"}`,
+		fmt.Sprintf("go: got %q", secret),
+		"python: got " + pyRepr(secret),
+		"literal: " + secret,
+	} {
+		masked := mk.mask(quoted).(string)
+		assert.NotContains(t, masked, "QQ", "%s -> %s", quoted, masked)
+		assert.Contains(t, masked, maskedText, quoted)
+	}
+	assert.Equal(t, "plain ******** text", newMasker(map[string]struct{}{"s3cr3t": {}}).mask(`plain s3cr3t text`))
 }
