@@ -36,6 +36,9 @@ func (c *Conn) Get(ctx context.Context, path string) (Object, error) {
 // as JSON null, which go-kong's typed structs cannot do) and decodes the
 // answer, if any. Errors are as described on Conn.Kong.
 func (c *Conn) Send(ctx context.Context, method, path string, body any) (Object, error) {
+	if err := checkPath(method, path); err != nil {
+		return nil, err
+	}
 	req, err := c.Kong.NewRequest(method, path, nil, body)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,9 @@ var uuidRE = regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 
 func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	p := m.Params
+	if err := kong.CheckIdentifiers(p, "username", "custom_id", "id"); err != nil {
+		return nil, err
+	}
 	id, username, customID := p.String("id"), p.String("username"), p.String("custom_id")
 	if id != "" && !uuidRE.MatchString(id) {
 		return nil, fmt.Errorf("id must be a UUID such as 9f3c6b0e-1111-4222-8333-444455556666, got %q (use username or custom_id to select a consumer by name)", id)

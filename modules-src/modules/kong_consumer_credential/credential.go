@@ -32,6 +32,9 @@ var typeOptions = []string{"key", "ttl", "username", "password", "secret", "algo
 
 func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	p := m.Params
+	if err := kong.CheckIdentifiers(p, "consumer", "id"); err != nil {
+		return nil, err
+	}
 	ctype := kong.CredentialTypes[p.String("type")]
 	if err := checkOptions(p, ctype); err != nil {
 		return nil, err

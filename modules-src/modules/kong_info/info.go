@@ -33,6 +33,9 @@ type exporter struct {
 }
 
 func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
+	if err := kong.CheckIdentifiers(m.Params, "service", "consumers"); err != nil {
+		return nil, err
+	}
 	conn, err := kong.Connect(m)
 	if err != nil {
 		return nil, err

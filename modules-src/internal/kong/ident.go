@@ -1,0 +1,61 @@
+package kong
+
+import (
+	"fmt"
+	"strings"
+
+	"platform.ops/modules-src/internal/ansible"
+)
+
+// CheckIdentifiers refuses, before anything is sent, identifier options
+// (names, ids, references to other entities) that cannot name an entity in
+// an Admin API path: "" would make /services/{name} the collection
+// /services/, whose list Kong answers, and "." or ".." would be folded into
+// another path. Options not given are fine; a list option is checked
+// element by element.
+func CheckIdentifiers(p ansible.Params, options ...string) error {
+	for _, name := range options {
+		switch v := p[name].(type) {
+		case string:
+			if err := checkIdentifier(name, v); err != nil {
+				return err
+			}
+		case []any:
+			for _, e := range v {
+				if s, ok := e.(string); ok {
+					if err := checkIdentifier(name+" element", s); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func checkIdentifier(what, v string) error {
+	switch strings.TrimSpace(v) {
+	case "":
+		return fmt.Errorf("%s must not be empty: it names one Kong entity (an empty value would address the whole collection); leave the option out instead", what)
+	case ".", "..":
+		return fmt.Errorf("%s cannot be %q: Kong finds entities by name or id in the URL path, where %q is not a name", what, v, v)
+	}
+	return nil
+}
+
+// checkPath refuses a request path with an empty, "." or ".." segment,
+// which would address another resource than the one meant (a collection
+// instead of an entity): the last guard behind CheckIdentifiers, for a
+// value no option check caught.
+func checkPath(method, path string) error {
+	p := path
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	for _, seg := range strings.Split(strings.TrimPrefix(p, "/"), "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return fmt.Errorf("refusing to send %s %s: an empty, \".\" or \"..\" identifier would address another resource than the one meant (a collection instead of an entity)", method, path)
+		}
+	}
+	return nil
+}
