@@ -2,14 +2,18 @@ package kong
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	gokong "github.com/kong/go-kong/kong"
@@ -99,13 +103,23 @@ func retryingDoer(p retryPolicy) gokong.Doer {
 				}
 				req.Body = body
 			}
-			resp, err := hc.Do(req.WithContext(ctx))
+			// Whether the whole request reached the wire: a POST or PATCH
+			// that did and got no answer may have been applied.
+			var sent atomic.Bool
+			trace := &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) {
+				if i.Err == nil {
+					sent.Store(true)
+				}
+			}}
+			resp, err := hc.Do(req.WithContext(httptrace.WithClientTrace(ctx, trace)))
 			canRetry := idempotent && attempt < p.retries
 			var retryAfter time.Duration
 			switch {
 			case err != nil:
-				if ctx.Err() != nil || !canRetry {
-					return nil, &ConnError{Method: req.Method, URL: redactURL(req), Err: err}
+				// A certificate that does not verify will not verify on
+				// the next attempt either.
+				if ctx.Err() != nil || !canRetry || isCertError(err) {
+					return nil, &ConnError{Method: req.Method, URL: redactURL(req), Err: err, MaybeApplied: !idempotent && sent.Load()}
 				}
 			case resp.StatusCode >= 400:
 				apiErr := readAPIError(resp)
@@ -154,19 +168,42 @@ type ConnError struct {
 	Method string
 	URL    string
 	Err    error
+	// MaybeApplied: a request that is not idempotent (POST, PATCH) was
+	// sent whole before the connection failed, so Kong may have applied
+	// it.
+	MaybeApplied bool
 }
 
 func (e *ConnError) Error() string {
-	var ne net.Error
-	if errors.As(e.Err, &ne) && ne.Timeout() {
-		return fmt.Sprintf("cannot reach the Kong Admin API (%s %s): no answer within the timeout (option timeout)", e.Method, e.URL)
-	}
 	cause := e.Err
 	var ue *url.Error
 	if errors.As(cause, &ue) {
 		cause = ue.Err // url.Error repeats the method and the URL
 	}
-	return fmt.Sprintf("cannot reach the Kong Admin API (%s %s): %v", e.Method, e.URL, cause)
+	reason := cause.Error()
+	var ne net.Error
+	if errors.As(e.Err, &ne) && ne.Timeout() {
+		reason = "no answer within the timeout (option timeout)"
+	}
+	if e.MaybeApplied {
+		return fmt.Sprintf("the Kong Admin API did not answer %s %s (%s) after the request was sent: its outcome is unknown, Kong may have applied it; run the task again to reconcile",
+			e.Method, e.URL, reason)
+	}
+	if isCertError(e.Err) {
+		return fmt.Sprintf("cannot reach the Kong Admin API (%s %s): the server's TLS certificate does not verify: %s; "+
+			"set ca_path to the CA that signs it, tls_server_name to a name it holds, or validate_certs: false for a throwaway test setup",
+			e.Method, e.URL, reason)
+	}
+	return fmt.Sprintf("cannot reach the Kong Admin API (%s %s): %s", e.Method, e.URL, reason)
+}
+
+// isCertError reports a failure to verify the server's certificate.
+func isCertError(err error) bool {
+	var verr *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var host x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	return errors.As(err, &verr) || errors.As(err, &unknown) || errors.As(err, &host) || errors.As(err, &invalid)
 }
 
 func (e *ConnError) Unwrap() error { return e.Err }
