@@ -364,7 +364,8 @@ func prepareValue(f *FieldDef, v any, path string) (any, error) {
 	case "integer", "number":
 		if s, ok := v.(string); ok {
 			n, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-			if err != nil || (f.Type == "integer" && n != math.Trunc(n)) {
+			// ParseFloat also reads "NaN" and "inf", which JSON cannot carry.
+			if err != nil || math.IsNaN(n) || math.IsInf(n, 0) || (f.Type == "integer" && n != math.Trunc(n)) {
 				return nil, fmt.Errorf("%s must be %s, got %q", path, map[string]string{"integer": "an integer", "number": "a number"}[f.Type], s)
 			}
 			return n, nil
