@@ -73,18 +73,59 @@ func ConfigFromParams(m *ansible.Module) (Config, error) {
 	}
 	if h := p.Dict("admin_headers"); len(h) > 0 {
 		cfg.Headers = make(map[string]string, len(h))
-		for k, v := range h {
+		for _, k := range sortedKeys(h) {
+			v := h[k]
 			s, ok := v.(string)
 			if !ok {
 				s = fmt.Sprint(v)
 			}
-			cfg.Headers[k] = s
 			if HeaderLooksSecret(k) {
 				m.AddSecret(s)
 			}
+			if v == nil {
+				return cfg, fmt.Errorf("admin_headers: header %q has no value (null): give it a string value or leave it out", k)
+			}
+			if !validHeaderName(k) {
+				return cfg, fmt.Errorf("admin_headers: %q is not a valid HTTP header name (letters, digits and !#$%%&'*+-.^_`|~ only)", k)
+			}
+			if !validHeaderValue(s) {
+				return cfg, fmt.Errorf("admin_headers: the value of header %q holds a line break or another control character, which HTTP does not allow", k)
+			}
+			cfg.Headers[k] = s
 		}
 	}
+	if cfg.AdminToken != "" && !validHeaderValue(cfg.AdminToken) {
+		return cfg, errors.New("admin_token holds a line break or another control character, which an HTTP header does not allow")
+	}
 	return cfg, nil
+}
+
+// validHeaderName reports whether s is an HTTP header name (an RFC 9110
+// token): anything else makes the request fail before it is sent.
+func validHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case strings.ContainsRune("!#$%&'*+-.^_`|~", r):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// validHeaderValue reports whether s can be sent as an HTTP header value:
+// no control characters but tab.
+func validHeaderValue(s string) bool {
+	for _, r := range s {
+		if (r < 0x20 && r != '\t') || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 var secretHeaderName = regexp.MustCompile(`(?i)token|auth|key|secret|password|cookie|session`)
