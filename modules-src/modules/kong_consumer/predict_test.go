@@ -54,18 +54,7 @@ func TestPrediction(t *testing.T) {
 		t.Run(version, func(t *testing.T) {
 			t.Parallel()
 			env := kongtest.Start(t, kongemu.Options{Version: version})
-			for _, step := range scripted {
-				p.Check(t, env, step)
-			}
-			const seed = 20240603
-			g := predicttest.NewGen(seed)
-			ops := map[string]int{}
-			for i := range 150 {
-				step := randomConsumer(g, i)
-				step.Name = fmt.Sprintf("seed %d step %d", seed, i)
-				ops[predicttest.Outcome(p.Check(t, env, step))]++
-			}
-			t.Logf("random steps by outcome: %v", ops)
+			p.Sequence(t, env, scripted, 20240603, 150, func(g *predicttest.Gen, i int) predicttest.PredictStep { return randomConsumer(g, i) })
 		})
 	}
 }

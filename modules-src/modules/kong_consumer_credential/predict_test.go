@@ -75,18 +75,7 @@ func TestPrediction(t *testing.T) {
 			env := kongtest.Start(t, kongemu.Options{Version: version})
 			env.Send(t, "PUT", "/consumers/c1", map[string]any{})
 			env.Send(t, "PUT", "/consumers/c2", map[string]any{})
-			for _, step := range scripted {
-				p.Check(t, env, step)
-			}
-			const seed = 20240605
-			g := predicttest.NewGen(seed)
-			ops := map[string]int{}
-			for i := range 150 {
-				step := randomCredential(g)
-				step.Name = fmt.Sprintf("seed %d step %d", seed, i)
-				ops[predicttest.Outcome(p.Check(t, env, step))]++
-			}
-			t.Logf("random steps by outcome: %v", ops)
+			p.Sequence(t, env, scripted, 20240605, 150, func(g *predicttest.Gen, i int) predicttest.PredictStep { return randomCredential(g) })
 		})
 	}
 }

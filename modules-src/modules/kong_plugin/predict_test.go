@@ -1,7 +1,6 @@
 package kongplugin
 
 import (
-	"fmt"
 	"testing"
 
 	"platform.ops/modules-src/internal/kong/kongtest"
@@ -87,18 +86,7 @@ func TestPrediction(t *testing.T) {
 			env.Send(t, "PUT", "/services/svc1", map[string]any{"host": "one.test"})
 			env.Send(t, "PUT", "/routes/rt1", map[string]any{"paths": []any{"/rt1"}})
 			env.Send(t, "PUT", "/consumers/c1", map[string]any{})
-			for _, step := range scripted {
-				p.Check(t, env, step)
-			}
-			const seed = 20240604
-			g := predicttest.NewGen(seed)
-			ops := map[string]int{}
-			for i := range 150 {
-				step := randomPlugin(g, kong3)
-				step.Name = fmt.Sprintf("seed %d step %d", seed, i)
-				ops[predicttest.Outcome(p.Check(t, env, step))]++
-			}
-			t.Logf("random steps by outcome: %v", ops)
+			p.Sequence(t, env, scripted, 20240604, 150, func(g *predicttest.Gen, i int) predicttest.PredictStep { return randomPlugin(g, kong3) })
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package kongroute
 
 import (
-	"fmt"
 	"testing"
 
 	"platform.ops/modules-src/internal/kong"
@@ -59,18 +58,7 @@ func TestPrediction(t *testing.T) {
 			env := kongtest.Start(t, kongemu.Options{Version: version})
 			env.Send(t, "PUT", "/services/svc1", map[string]any{"host": "one.test"})
 			env.Send(t, "PUT", "/services/svc2", map[string]any{"host": "two.test"})
-			for _, step := range scripted {
-				p.Check(t, env, step)
-			}
-			const seed = 20240602
-			g := predicttest.NewGen(seed)
-			ops := map[string]int{}
-			for i := range 150 {
-				step := randomRoute(g)
-				step.Name = fmt.Sprintf("seed %d step %d", seed, i)
-				ops[predicttest.Outcome(p.Check(t, env, step))]++
-			}
-			t.Logf("random steps by outcome: %v", ops)
+			p.Sequence(t, env, scripted, 20240602, 150, func(g *predicttest.Gen, i int) predicttest.PredictStep { return randomRoute(g) })
 		})
 	}
 }

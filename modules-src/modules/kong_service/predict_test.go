@@ -1,7 +1,6 @@
 package kongservice
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -49,18 +48,7 @@ func TestPrediction(t *testing.T) {
 		t.Run(version, func(t *testing.T) {
 			t.Parallel()
 			env := kongtest.Start(t, kongemu.Options{Version: version})
-			for _, step := range scripted {
-				p.Check(t, env, step)
-			}
-			ops := map[string]int{}
-			const seed = 20240601
-			g := predicttest.NewGen(seed)
-			for i := range 150 {
-				step := randomService(g)
-				step.Name = fmt.Sprintf("seed %d step %d", seed, i)
-				ops[predicttest.Outcome(p.Check(t, env, step))]++
-			}
-			t.Logf("random steps by outcome: %v", ops)
+			p.Sequence(t, env, scripted, 20240601, 150, func(g *predicttest.Gen, i int) predicttest.PredictStep { return randomService(g) })
 		})
 	}
 }

@@ -149,6 +149,24 @@ func (p *Predictor) Check(t testing.TB, env *kongtest.Env, step PredictStep) map
 	return real
 }
 
+// Sequence checks the scripted steps in order, then steps more drawn by
+// random from a generator seeded with seed (named after the seed and step,
+// so a failure can be replayed), and logs how the random steps ended.
+func (p *Predictor) Sequence(t testing.TB, env *kongtest.Env, scripted []PredictStep, seed uint64, steps int, random func(g *Gen, i int) PredictStep) {
+	t.Helper()
+	for _, step := range scripted {
+		p.Check(t, env, step)
+	}
+	g := NewGen(seed)
+	outcomes := map[string]int{}
+	for i := range steps {
+		step := random(g, i)
+		step.Name = fmt.Sprintf("seed %d step %d", seed, i)
+		outcomes[Outcome(p.Check(t, env, step))]++
+	}
+	t.Logf("random steps by outcome: %v", outcomes)
+}
+
 // Outcome names a result for statistics: its operation, or "failed".
 func Outcome(res map[string]any) string {
 	if res["failed"] == true {
