@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	gokong "github.com/kong/go-kong/kong"
 
@@ -94,10 +95,39 @@ func ConfigFromParams(m *ansible.Module) (Config, error) {
 			cfg.Headers[k] = s
 		}
 	}
+	if err := checkWorkspace(cfg.Workspace); err != nil {
+		return cfg, err
+	}
 	if cfg.AdminToken != "" && !validHeaderValue(cfg.AdminToken) {
 		return cfg, errors.New("admin_token holds a line break or another control character, which an HTTP header does not allow")
 	}
 	return cfg, nil
+}
+
+// checkWorkspace refuses a workspace that is not a Kong workspace name
+// (Kong's utf8_name: ASCII letters and digits, ".", "-", "_", "~" and
+// non-ASCII UTF-8). go-kong puts the workspace into every request URL as it
+// is, so "/", "?", "#" or a ".." segment (also percent-encoded) would send
+// the requests elsewhere: "team-a/.." or ".." to the default workspace once
+// Kong normalises the path. "" is no workspace.
+func checkWorkspace(ws string) error {
+	if ws == "" {
+		return nil
+	}
+	valid := utf8.ValidString(ws) && ws != "." && ws != ".."
+	for _, r := range ws {
+		switch {
+		case r >= utf8.RuneSelf, r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case strings.ContainsRune(".-_~", r):
+		default:
+			valid = false
+		}
+	}
+	if !valid {
+		return fmt.Errorf("workspace %q is not a Kong workspace name (letters, digits and \".\", \"-\", \"_\", \"~\" only, not \".\" or \"..\"): "+
+			"requests go to <admin_url>/<workspace>/..., and this value would send them to another path", ws)
+	}
+	return nil
 }
 
 // validHeaderName reports whether s is an HTTP header name (an RFC 9110

@@ -85,8 +85,11 @@ var Fragment = &ansible.Fragment{
 			"workspace": {
 				Type: ansible.Str,
 				Description: []string{
-					"Kong Enterprise workspace the entities live in. Requests go to C(<admin_url>/<workspace>/...).",
-					"Leave unset for Kong OSS and the default workspace.",
+					"Kong Enterprise workspace the entities live in. Every request goes to C(<admin_url>/<workspace>/...), " +
+						"the read of the node's version too (C(GET /<workspace>/kong) instead of C(GET /)).",
+					"A Kong workspace name: letters, digits and C(.), C(-), C(_), C(~) only (Kong's rule). " +
+						"Any other value (a C(/), C(?), C(#), a space, C(..)) would send the requests to another path, and is refused before any request.",
+					"Leave unset (or empty) for Kong OSS and the default workspace.",
 				},
 			},
 			"timeout": {

@@ -1,6 +1,7 @@
 package all
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -36,6 +37,7 @@ const workspace = "team-a"
 // inside it too, as an RBAC user of one workspace may read nothing else).
 type workspaceProxy struct {
 	env     *kongtest.Env
+	prefix  string // "/" and the workspace as it appears in a URL path
 	mu      sync.Mutex
 	seen    []string // "METHOD /escaped/path?query" as the module sent it
 	escaped []string
@@ -46,7 +48,7 @@ func (p *workspaceProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.RawQuery != "" {
 		sent += "?" + r.URL.RawQuery
 	}
-	prefix := "/" + workspace
+	prefix := p.prefix
 	raw := r.URL.EscapedPath()
 	var inner string
 	switch {
@@ -64,7 +66,7 @@ func (p *workspaceProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if inner == "" {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(http.StatusBadRequest)
-		_, _ = fmt.Fprintf(w, `{"message":"test proxy: request outside workspace %s"}`, workspace)
+		_, _ = fmt.Fprintf(w, `{"message":"test proxy: request outside %s"}`, prefix)
 		return
 	}
 	path, err := url.PathUnescape(inner)
@@ -76,6 +78,14 @@ func (p *workspaceProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r2.URL.Path, r2.URL.RawPath = path, inner
 	r2.RequestURI = r2.URL.RequestURI()
 	p.env.ServeHTTP(w, r2)
+}
+
+func startWorkspaceProxy(t *testing.T, env *kongtest.Env, prefix string) (*workspaceProxy, string) {
+	t.Helper()
+	proxy := &workspaceProxy{env: env, prefix: prefix}
+	srv := httptest.NewServer(proxy)
+	t.Cleanup(srv.Close)
+	return proxy, srv.URL
 }
 
 // take returns the requests recorded since the last call.
@@ -284,10 +294,8 @@ func TestWorkspace_EveryRequestStaysInTheWorkspace(t *testing.T) {
 		t.Run("kong "+version, func(t *testing.T) {
 			t.Parallel()
 			env := kongtest.Start(t, kongemu.Options{Version: version})
-			proxy := &workspaceProxy{env: env}
-			srv := httptest.NewServer(proxy)
-			t.Cleanup(srv.Close)
-			env.Args = map[string]any{"admin_url": srv.URL, "workspace": workspace}
+			proxy, url := startWorkspaceProxy(t, env, "/"+workspace)
+			env.Args = map[string]any{"admin_url": url, "workspace": workspace}
 
 			v3 := strings.HasPrefix(version, "3.")
 			for _, st := range workspaceSteps {
@@ -322,6 +330,55 @@ func TestWorkspace_EveryRequestStaysInTheWorkspace(t *testing.T) {
 			}
 			assert.Empty(t, proxy.escaped, "requests outside /%s/", workspace)
 			assert.Nil(t, env.Get(t, "/services/orders"), "the lifecycle really ran (in the emulator behind the proxy)")
+		})
+	}
+}
+
+// TestWorkspace_ValuesThatLeaveThePrefixAreRefused: go-kong puts the
+// workspace into the URL as it is, so a value that is not a Kong workspace
+// name would send the requests elsewhere (".." and "team-a/.." to the
+// default workspace once Kong normalises the path, "a?b" and "a#b" to
+// GET /a). Such values fail before any request; any Kong workspace name,
+// non-ASCII included, is used as the prefix.
+func TestWorkspace_ValuesThatLeaveThePrefixAreRefused(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		workspace string
+		prefix    string // "" means refused before any request
+	}{
+		{workspace: ".."},
+		{workspace: "."},
+		{workspace: "team-a/.."},
+		{workspace: "%2e%2e"},
+		{workspace: "a/b"},
+		{workspace: "a?b"},
+		{workspace: "a#b"},
+		{workspace: "team a"},
+		{workspace: " team-a"},
+		{workspace: "team-a/"},
+		{workspace: "/team-a"},
+		{workspace: "team-\u00e9\xff"},
+		{workspace: "Team.A_1~x", prefix: "/Team.A_1~x"},
+		{workspace: "\u00e9quipe-a", prefix: "/%C3%A9quipe-a"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.workspace, func(t *testing.T) {
+			t.Parallel()
+			env := kongtest.Start(t, kongemu.Options{})
+			proxy, url := startWorkspaceProxy(t, env, tc.prefix)
+			out := ansible.Execute(context.Background(), kongservice.Definition, map[string]any{
+				"admin_url": url, "workspace": tc.workspace, "name": "orders", "host": "orders.test", "admin_retries": 0,
+			})
+			sent := proxy.take()
+			if tc.prefix == "" {
+				assert.Equal(t, true, out["failed"])
+				assert.Contains(t, out["msg"], "is not a Kong workspace name")
+				assert.Empty(t, sent, "refused before any request")
+				return
+			}
+			require.NotEqual(t, true, out["failed"], "%v", out["msg"])
+			assert.Equal(t, []string{"GET " + tc.prefix + "/services/orders", "PUT " + tc.prefix + "/services/orders"}, sent)
+			assert.Empty(t, proxy.escaped)
 		})
 	}
 }
