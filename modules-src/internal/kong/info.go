@@ -38,11 +38,14 @@ func (i *Info) String() string {
 var versionRE = regexp.MustCompile(`^(\d+)\.(\d+)(?:\.(\d+))?`)
 
 // ParseInfo reads the body of GET /.
-func ParseInfo(root map[string]any) (*Info, error) {
+func ParseInfo(root map[string]any) (*Info, error) { return parseInfo(root, "/") }
+
+// parseInfo reads the body of GET path (/ or /<workspace>/kong).
+func parseInfo(root map[string]any, path string) (*Info, error) {
 	v, _ := root["version"].(string)
 	m := versionRE.FindStringSubmatch(v)
 	if m == nil {
-		return nil, fmt.Errorf("GET / did not return a Kong version (got %q): is admin_url the Kong Admin API?", v)
+		return nil, fmt.Errorf("GET %s did not return a Kong version (got %q): is admin_url the Kong Admin API?", path, v)
 	}
 	info := &Info{Version: v, RouterFlavor: "traditional"}
 	info.Major, _ = strconv.Atoi(m[1])
@@ -59,15 +62,24 @@ func ParseInfo(root map[string]any) (*Info, error) {
 	return info, nil
 }
 
+// rootPath is the request go-kong's Root sends: GET /, or GET
+// /<workspace>/kong with a workspace.
+func (c *Conn) rootPath() string {
+	if c.cfg.Workspace != "" {
+		return "/" + c.cfg.Workspace + "/kong"
+	}
+	return "/"
+}
+
 // Info returns the node's version and flavour, asking Kong the first time.
 func (c *Conn) Info(ctx context.Context) (*Info, error) {
 	c.infoOnce.Do(func() {
 		root, err := c.Kong.Root(ctx)
 		if err != nil {
-			c.infoErr = ErrorFromKong(err, "reading the Kong version (GET /)")
+			c.infoErr = ErrorFromKong(err, "reading the Kong version (GET "+c.rootPath()+")")
 			return
 		}
-		c.info, c.infoErr = ParseInfo(root)
+		c.info, c.infoErr = parseInfo(root, c.rootPath())
 	})
 	return c.info, c.infoErr
 }

@@ -382,3 +382,46 @@ func TestWorkspace_ValuesThatLeaveThePrefixAreRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestWorkspace_NodeInfoFailuresNameTheRequestSent: with a workspace the
+// node's version is read from GET /<workspace>/kong, and a failure there
+// names that request, not GET /.
+func TestWorkspace_NodeInfoFailuresNameTheRequestSent(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		status int
+		body   string
+		want   string
+	}{
+		{name: "refused", status: http.StatusForbidden, body: `{"message":"no permission"}`,
+			want: "reading the Kong version (GET /team-a/kong) failed"},
+		{name: "not Kong", status: http.StatusOK, body: `{"hello":"world"}`,
+			want: `GET /team-a/kong did not return a Kong version (got "")`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var mu sync.Mutex
+			var sent []string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				sent = append(sent, r.Method+" "+r.URL.EscapedPath())
+				mu.Unlock()
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tc.status)
+				_, _ = w.Write([]byte(tc.body))
+			}))
+			t.Cleanup(srv.Close)
+			// A regex path makes kong_route read the version first.
+			out := ansible.Execute(context.Background(), kongroute.Definition, map[string]any{
+				"admin_url": srv.URL, "workspace": workspace, "name": "r", "paths": []any{`~/u/\d+$`},
+			})
+			assert.Equal(t, true, out["failed"])
+			assert.Contains(t, out["msg"], tc.want)
+			mu.Lock()
+			defer mu.Unlock()
+			assert.Equal(t, []string{"GET /team-a/kong"}, sent)
+		})
+	}
+}
