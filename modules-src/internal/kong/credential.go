@@ -57,8 +57,16 @@ var CredentialTypes = map[string]*CredentialType{
 		Kind: credentialKind("jwt credential", "jwt", "jwts", "jwt_secrets", "key", true, "secret")},
 	"hmac-auth": {Name: "hmac-auth", TopLevel: "hmac-auths", Identity: "username",
 		Kind: credentialKind("hmac-auth credential", "hmac-auth", "hmac-auths", "hmacauth_credentials", "username", false, "secret")},
-	"acl": {Name: "acl", TopLevel: "acls", Identity: "group",
-		Kind: credentialKind("acl group", "acls", "acls", "acls", "group", false)},
+	"acl": {Name: "acl", TopLevel: "acls", Identity: "group", Kind: aclKind()},
+}
+
+// aclKind: an acl group is unique within its consumer only (Kong's
+// cache_key {consumer, group}), not across consumers.
+func aclKind() *Kind {
+	k := credentialKind("acl group", "acls", "acls", "acls", "group", false)
+	k.CacheKey = []string{"consumer", "group"}
+	k.CacheKeyParents = []KeyParent{{"consumer", "consumers"}}
+	return k
 }
 
 // Parent is the path of the consumer a credential request writes under

@@ -11,7 +11,7 @@ import (
 // 3.2+); without one a plugin is found by its name and scope (FindPlugin).
 // Modules replace Shape per task with the plugin schema's (PluginShape),
 // so config compares key by key with its sets unordered and its secrets
-// masked.
+// masked. Kong allows one plugin per name and scope (its cache_key).
 var PluginKind = &Kind{
 	Name:       "plugin",
 	Collection: "plugins",
@@ -24,11 +24,13 @@ var PluginKind = &Kind{
 		"protocols":      SetOf(nil),
 		"tags":           SetOf(nil),
 	}),
+	CacheKey:        []string{"name", "route", "service", "consumer", "consumer_group"},
+	CacheKeyParents: PluginScopes,
 }
 
 // PluginScopes are the plugin fields that scope it, most specific first,
 // with the collection each refers to. No scope at all is a global plugin.
-var PluginScopes = []struct{ Field, Collection string }{
+var PluginScopes = []KeyParent{
 	{"route", "routes"},
 	{"service", "services"},
 	{"consumer", "consumers"},

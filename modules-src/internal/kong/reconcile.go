@@ -42,7 +42,24 @@ type Kind struct {
 	// key), nor are looked up: check mode warns that it cannot tell who
 	// holds them. A Secret field of Shape is private too.
 	Private []string
+	// CacheKey lists the fields Kong keeps unique together, the DAO's
+	// cache_key, which GET /schemas does not show: one plugin per name and
+	// scope, one acl group per consumer. Fields the node's entity schema
+	// lacks (consumer_group outside Kong Enterprise) are not part of it.
+	// Check mode looks for another holder of the would-be key (see
+	// checkCacheKey).
+	CacheKey []string
+	// CacheKeyParents are the foreign fields of CacheKey, most specific
+	// first, with the collection each refers to: the entities that may
+	// share a key are listed under the first one the key sets
+	// (GET /routes/{id}/plugins, GET /consumers/{id}/acls), or at the top
+	// level (GET /plugins) when it sets none.
+	CacheKeyParents []KeyParent
 }
+
+// KeyParent is a foreign field of a cache key and the collection of the
+// entity it refers to.
+type KeyParent struct{ Field, Collection string }
 
 func (k *Kind) topLevel() string {
 	if k.TopLevel != "" {
@@ -115,6 +132,11 @@ type Request struct {
 	// GET /{collection}/{id or key}; plugins, found by name and scope, set
 	// their own.
 	Find func(ctx context.Context) (Object, error)
+	// KeyFound: Find looks the entity up by its cache key (a plugin by name
+	// and scope, an acl by its group within its consumer), so when it finds
+	// none no other entity holds the key either, and check mode does not
+	// ask again before a create (see checkCacheKey).
+	KeyFound bool
 }
 
 // Outcome is what a reconcile did (or, in check mode, would do).
@@ -188,8 +210,8 @@ func (r *Request) find(ctx context.Context, c *Conn) (Object, error) {
 // Ensure makes the entity exist with the desired fields. It reads the
 // entity, plans, and then either validates the would-be entity with
 // POST /schemas/{collection}/validate and, since that checks the schema
-// only, who holds the unique values the write sets (check mode; see
-// checkUnique), or applies the plan:
+// only, who holds the unique values the write sets and its cache key
+// (check mode; see checkUnique and checkCacheKey), or applies the plan:
 // create with PUT /{collection}/{id or key} (idempotent, so a retried or
 // concurrent create cannot make a duplicate) or POST when there is no key,
 // update with a PATCH of the changed fields only. A 409 on create means
@@ -214,6 +236,9 @@ func (c *Conn) Ensure(ctx context.Context, r *Request) (*Outcome, error) {
 				return nil, err
 			}
 			if err := c.checkUnique(ctx, r, plan); err != nil {
+				return nil, err
+			}
+			if err := c.checkCacheKey(ctx, r, plan); err != nil {
 				return nil, err
 			}
 			if plan.Op == OpCreate {

@@ -3,6 +3,7 @@ package kong
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -80,9 +81,88 @@ func (c *Conn) checkUnique(ctx context.Context, r *Request, plan *Plan) error {
 		if id, _ := holder["id"].(string); self != "" && strings.EqualFold(id, self) {
 			continue
 		}
-		return uniqueViolation(r.doing(plan)+" (check mode)", field, value)
+		return uniqueViolation(r.doing(plan)+" (check mode)", Object{field: value})
 	}
 	return nil
+}
+
+// checkCacheKey is check mode's answer to Kong's composite uniqueness, the
+// DAO's cache_key (Kind.CacheKey), which POST /schemas/{entity}/validate
+// does not check either: the real write fails with 409 (code 5) when
+// another entity has the same values in all of its fields, e.g. a plugin
+// of that name in that scope, or that acl group for that consumer. It asks
+// only when the write could change the key: a create, unless the task's
+// Find already looked the entity up by it (Request.KeyFound), or an update
+// that changes one of its fields (a plugin moved to another scope, an acl
+// given another group). Then it reads the entity schema (GET /schemas/{DAO},
+// cached per connection) for the key's fields on this node, and lists the
+// entities that may share the key: the nested collection under the most
+// specific parent the key sets (GET /routes/{id}/plugins,
+// GET /consumers/{id}/acls), else the top level (GET /plugins), all pages.
+// An entity other than this one with the same key fails the task like the
+// real write: same status, fields and Kong message.
+func (c *Conn) checkCacheKey(ctx context.Context, r *Request, plan *Plan) error {
+	k := r.Kind
+	if len(k.CacheKey) == 0 {
+		return nil
+	}
+	switch plan.Op {
+	case OpCreate:
+		if r.KeyFound {
+			return nil
+		}
+	case OpUpdate:
+		if !slices.ContainsFunc(k.CacheKey, func(f string) bool { _, ok := plan.Body[f]; return ok }) {
+			return nil
+		}
+	default:
+		return nil
+	}
+	schema, err := c.Schema(ctx, k.daoName())
+	if err != nil {
+		return err
+	}
+	fields := ParseFields(k.daoName(), schema["fields"])
+	would := c.wouldBe(r, plan)
+	key := Object{}
+	for _, f := range k.CacheKey {
+		if fields.Field(f) != nil {
+			key[f] = Normalize(would[f])
+		}
+	}
+	path := PathFor(k.topLevel())
+	for _, p := range k.CacheKeyParents {
+		if id, _ := asMap(key[p.Field])["id"].(string); id != "" {
+			path = PathFor(p.Collection, id, k.Collection)
+			break
+		}
+	}
+	others, err := c.List(ctx, path)
+	if err != nil {
+		return ErrorFromKong(err, fmt.Sprintf("looking up who holds the %s's %s (check mode)", k.Name, keyNames(key)))
+	}
+	self, _ := plan.Current["id"].(string)
+	for _, other := range others {
+		if id, _ := other["id"].(string); self != "" && strings.EqualFold(id, self) {
+			continue
+		}
+		same := true
+		for f, v := range key {
+			if !Equal(other[f], v, k.Shape.Field(f)) {
+				same = false
+				break
+			}
+		}
+		if same {
+			return uniqueViolation(r.doing(plan)+" (check mode)", key)
+		}
+	}
+	return nil
+}
+
+func keyNames(key Object) string {
+	names := slices.Sorted(maps.Keys(key))
+	return strings.Join(names, ", ")
 }
 
 // UniqueFields lists the top-level fields a schema marks unique, in the
@@ -138,16 +218,46 @@ func (c *Conn) holderOf(ctx context.Context, k *Kind, field, value string) (hold
 // uniqueViolation is the failure of a write Kong would refuse with 409:
 // the status, fields and Kong's message (and error name) of the real
 // write's failure (ErrorFromKong of code 5), e.g.
-// UNIQUE violation detected on '{name="x"}'.
-func uniqueViolation(doing, field, value string) error {
+// UNIQUE violation detected on '{name="x"}', or for a cache key
+// '{consumer=null,name="cors",route=null,service={id="..."}}'.
+func uniqueViolation(doing string, key Object) error {
 	return &ansible.Failure{
-		Msg: fmt.Sprintf("%s failed: Kong would answer HTTP 409: UNIQUE violation detected on '{%s=%s}' (another entity holds it)",
-			doing, field, strconv.Quote(value)),
+		Msg: fmt.Sprintf("%s failed: Kong would answer HTTP 409: UNIQUE violation detected on '%s' (another entity holds it)",
+			doing, luaLiteral(key)),
 		Fields: map[string]any{
 			"status":     http.StatusConflict,
-			"fields":     map[string]string{field: value},
+			"fields":     FlattenFields(key),
 			"kong_error": "unique constraint violation",
 		},
+	}
+}
+
+// luaLiteral renders a key the way Kong prints it in its messages: a Lua
+// table with sorted keys, strings quoted, null spelled out.
+func luaLiteral(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return strconv.Quote(x)
+	case map[string]any:
+		parts := make([]string, 0, len(x))
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			name := k
+			if strings.ContainsAny(k, "@.-") {
+				name = "[" + strconv.Quote(k) + "]"
+			}
+			parts = append(parts, name+"="+luaLiteral(x[k]))
+		}
+		return "{" + strings.Join(parts, ",") + "}"
+	case []any:
+		parts := make([]string, 0, len(x))
+		for _, e := range x {
+			parts = append(parts, luaLiteral(e))
+		}
+		return "{" + strings.Join(parts, ",") + "}"
+	default:
+		return fmt.Sprint(x)
 	}
 }
 

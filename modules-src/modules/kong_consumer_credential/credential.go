@@ -69,6 +69,9 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		Find: func(ctx context.Context) (kong.Object, error) {
 			return conn.FindCredential(ctx, ctype, consumerID, id, identity)
 		},
+		// Without an id the credential is looked up by its identity
+		// within its consumer: an acl group's cache key {consumer, group}.
+		KeyFound: id == "",
 	}
 	if p.String("state") == "absent" {
 		out, err := conn.Remove(ctx, req)

@@ -268,6 +268,14 @@ func (t *task) present(ctx context.Context) (ansible.Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(t.missing) > 0 {
+		// A scope entity that does not exist yet holds no plugin, and the
+		// key (with that scope null) is not the real run's: check mode has
+		// nothing to look up (the real run fails on the missing entity).
+		kind := *t.kind
+		kind.CacheKey = nil
+		t.kind = &kind
+	}
 	req := &kong.Request{
 		Kind:      t.kind,
 		Select:    kong.Selector{ID: t.m.Params.String("id"), Key: t.m.Params.String("instance_name")},
@@ -275,6 +283,9 @@ func (t *task) present(ctx context.Context) (ansible.Result, error) {
 		Strict:    t.m.Params.Bool("strict"),
 		CheckMode: t.m.CheckMode,
 		Find:      kong.ReuseFirstRead(current, t.find),
+		// Without an id, find looks the plugin up by name and scope too
+		// (after instance_name): a plugin to create holds no scope's slot.
+		KeyFound: !t.m.Params.Given("id"),
 	}
 	out, err := t.conn.Ensure(ctx, req)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -157,14 +158,65 @@ func (p *Predictor) Sequence(t testing.TB, env *kongtest.Env, scripted []Predict
 	for _, step := range scripted {
 		p.Check(t, env, step)
 	}
-	g := NewGen(seed)
 	outcomes := map[string]int{}
-	for i := range steps {
-		step := random(g, i)
-		step.Name = fmt.Sprintf("seed %d step %d", seed, i)
+	for _, step := range RandomSteps(seed, steps, random) {
 		outcomes[Outcome(p.Check(t, env, step))]++
 	}
 	t.Logf("random steps by outcome: %v", outcomes)
+}
+
+// RandomSteps draws the steps Sequence draws for seed, named after the
+// seed and step.
+func RandomSteps(seed uint64, steps int, random func(g *Gen, i int) PredictStep) []PredictStep {
+	g := NewGen(seed)
+	out := make([]PredictStep, 0, steps)
+	for i := range steps {
+		step := random(g, i)
+		step.Name = fmt.Sprintf("seed %d step %d", seed, i)
+		out = append(out, step)
+	}
+	return out
+}
+
+// Mismatches runs Check on each step in order and returns, by step name,
+// the message of each step whose check failed (check mode did not predict
+// the real run, or wrote), instead of failing the test: for showing what a
+// check-mode guard catches, by running the steps with it disabled.
+func (p *Predictor) Mismatches(t testing.TB, env *kongtest.Env, steps []PredictStep) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, step := range steps {
+		rec := &recorder{TB: t}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			p.Check(rec, env, step)
+		}()
+		<-done
+		if rec.msg != "" {
+			out[step.Name] = rec.msg
+		}
+	}
+	return out
+}
+
+// recorder is a testing.TB whose Fatal ends the step (the goroutine that
+// runs it) and keeps the message rather than failing the test.
+type recorder struct {
+	testing.TB
+	msg string
+}
+
+func (r *recorder) Helper() {}
+
+func (r *recorder) Fatalf(format string, args ...any) {
+	r.msg = fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+
+func (r *recorder) Fatal(args ...any) {
+	r.msg = fmt.Sprint(args...)
+	runtime.Goexit()
 }
 
 // Outcome names a result for statistics: its operation, or "failed".
