@@ -28,7 +28,11 @@ description:
     In check mode nothing is written, and the would-be plugin is validated by Kong (C(POST /schemas/plugins/validate)),
     so C(--check) catches a bad config. That endpoint does not check that I(instance_name) is unique: when the task
     gives a plugin an I(instance_name) it does not hold yet, check mode also reads C(GET /plugins/{instance_name}) and
-    fails, as the real run would with HTTP 409, when another plugin holds it.
+    fails, as the real run would with HTTP 409, when another plugin holds it. Nor does it check Kong's one plugin of a
+    name per scope: when the task creates a plugin by I(id), or moves a plugin selected by I(id) or I(instance_name) to
+    another scope, check mode also lists the plugins of that scope's most specific entity (C(GET /routes/{id}/plugins),
+    C(/services/{id}/plugins) or C(/consumers/{id}/plugins); C(GET /plugins) for a global plugin) and fails, as the real
+    run would with HTTP 409, when another plugin of that name has exactly that scope.
 author:
   - platform.ops maintainers (@platform-ops)
 notes:
@@ -51,11 +55,8 @@ notes:
     them on a node without them fails before anything is written.
   - >-
     A scope entity (service, route, consumer) must exist. In check mode a missing one is reported with a warning,
-    assuming an earlier task creates it.
-  - >-
-    Check mode does not predict Kong's one-plugin-per-name-and-scope rule for a plugin selected by I(id) or
-    I(instance_name) and put into a scope where a plugin of the same name already exists: the real run then fails with
-    HTTP 409.
+    assuming an earlier task creates it (and, as such a new entity has no plugins yet, without looking for a plugin of
+    the same name in the scope).
 extends_documentation_fragment:
   - platform.ops.kong
   - platform.ops.attributes

@@ -28,13 +28,15 @@ var Definition = &ansible.Definition{
 			"a key-auth key, a basic-auth user name and password, a jwt key and secret, an hmac-auth user name and secret, or an acl group.",
 		"A credential is identified, within its consumer, by the field that names it: C(key-auth) by I(key), C(jwt) by I(key), " +
 			"C(basic-auth) by I(username), C(hmac-auth) by I(username), C(acl) by I(group); or by I(id). " +
-			"Kong keeps key-auth keys, jwt keys and basic-auth and hmac-auth user names unique across all consumers.",
+			"Kong keeps key-auth keys, jwt keys and basic-auth and hmac-auth user names unique across all consumers, and an acl group unique within its consumer.",
 		"Only the options you set are compared with what Kong holds; updates send only the fields that differ (C(PATCH)).",
 		"Secrets (I(key), I(password), I(secret)) are never shown: they are masked in the result, the diff and error messages. " +
 			"The module finds a key by listing the consumer's credentials, so the key never appears in a URL (and so in no Admin API access log).",
 		"In check mode nothing is written, and the would-be credential is validated by Kong (C(POST /schemas/{credential entity}/validate)). " +
 			"That endpoint does not check uniqueness: for a basic-auth or hmac-auth user name the credential does not hold yet, check mode also reads " +
-			"C(GET /basic-auths/{username}) or C(GET /hmac-auths/{username}) and fails, as the real run would with HTTP 409, when another consumer's credential holds it.",
+			"C(GET /basic-auths/{username}) or C(GET /hmac-auths/{username}) and fails, as the real run would with HTTP 409, when another consumer's credential holds it. " +
+			"Likewise when the task creates an acl by I(id), or gives an acl selected by I(id) another I(group), check mode lists the consumer's acls " +
+			"(C(GET /consumers/{consumer}/acls)) and fails, as the real run would with HTTP 409, when the consumer already has that group.",
 	},
 	Notes: []string{
 		"basic-auth passwords: Kong stores a salted hash, never the password, so a password cannot be compared. " +

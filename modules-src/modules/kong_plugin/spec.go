@@ -24,7 +24,10 @@ var Definition = &ansible.Definition{
 		"The plugin's schema is read once per task from C(GET /schemas/plugins/{name}) to know its types, defaults, sets, secret fields and deprecated field names.",
 		"In check mode nothing is written, and the would-be plugin is validated by Kong (C(POST /schemas/plugins/validate)), so C(--check) catches a bad config. " +
 			"That endpoint does not check that I(instance_name) is unique: when the task gives a plugin an I(instance_name) it does not hold yet, " +
-			"check mode also reads C(GET /plugins/{instance_name}) and fails, as the real run would with HTTP 409, when another plugin holds it.",
+			"check mode also reads C(GET /plugins/{instance_name}) and fails, as the real run would with HTTP 409, when another plugin holds it. " +
+			"Nor does it check Kong's one plugin of a name per scope: when the task creates a plugin by I(id), or moves a plugin selected by I(id) or I(instance_name) " +
+			"to another scope, check mode also lists the plugins of that scope's most specific entity (C(GET /routes/{id}/plugins), C(/services/{id}/plugins) " +
+			"or C(/consumers/{id}/plugins); C(GET /plugins) for a global plugin) and fails, as the real run would with HTTP 409, when another plugin of that name has exactly that scope.",
 	},
 	Notes: []string{
 		"Config values the plugin's schema marks C(encrypted) or C(referenceable), and keys named like credentials (password, secret, token, key, credential), " +
@@ -34,9 +37,8 @@ var Definition = &ansible.Definition{
 		"Values are converted to the type the plugin's schema declares (C(\"5\") to C(5) for a number), as Ansible templates often produce strings.",
 		"When no plugin has the given I(instance_name) but a plugin of the same I(name) exists in the same scope, that plugin is adopted and given the I(instance_name) (Kong allows only one per scope).",
 		"I(consumer_group) and I(ordering) exist in Kong Enterprise only; I(instance_name) needs Kong 3.2 or later. Setting them on a node without them fails before anything is written.",
-		"A scope entity (service, route, consumer) must exist. In check mode a missing one is reported with a warning, assuming an earlier task creates it.",
-		"Check mode does not predict Kong's one-plugin-per-name-and-scope rule for a plugin selected by I(id) or I(instance_name) and put into a scope " +
-			"where a plugin of the same name already exists: the real run then fails with HTTP 409.",
+		"A scope entity (service, route, consumer) must exist. In check mode a missing one is reported with a warning, assuming an earlier task creates it " +
+			"(and, as such a new entity has no plugins yet, without looking for a plugin of the same name in the scope).",
 	},
 	Fragments: []*ansible.Fragment{kong.Fragment},
 	CheckMode: ansible.Full,
