@@ -163,6 +163,7 @@ options:
       - >-
         Naming another service moves the route there. Leave unset to keep the route's current service (or to create a
         route without one).
+      - An empty value fails before any request instead of counting as unset.
     type: str
   snis:
     description:

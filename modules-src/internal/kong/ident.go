@@ -33,6 +33,30 @@ func CheckIdentifiers(p ansible.Params, options ...string) error {
 	return nil
 }
 
+// CheckReferences refuses, before anything is sent, an empty (or "." /
+// "..") option that names the entity another one is attached to: a
+// plugin's service, route, consumer or consumer_group, a route's service.
+// Read as "not given", an empty value (say, from an empty variable) would
+// silently widen what the task does: owner is what is attached ("plugin")
+// and notGiven what leaving the option out means, for the message.
+// Options not given (null) are fine.
+func CheckReferences(p ansible.Params, owner, notGiven string, options ...string) error {
+	for _, name := range options {
+		v, ok := p[name].(string)
+		if !ok {
+			continue
+		}
+		switch strings.TrimSpace(v) {
+		case "":
+			return fmt.Errorf("%s must not be empty: it names the %s the %s is attached to, and an empty value is refused rather than read as not given (%s); leave the option out if that is meant",
+				name, strings.ReplaceAll(name, "_", " "), owner, notGiven)
+		case ".", "..":
+			return checkIdentifier(name, v)
+		}
+	}
+	return nil
+}
+
 func checkIdentifier(what, v string) error {
 	switch strings.TrimSpace(v) {
 	case "":

@@ -36,6 +36,10 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	if err := kong.CheckIdentifiers(p, "name", "instance_name", "id"); err != nil {
 		return nil, err
 	}
+	if err := kong.CheckReferences(p, "plugin", "a plugin without service, route, consumer and consumer_group is global",
+		"service", "route", "consumer", "consumer_group"); err != nil {
+		return nil, err
+	}
 	if id := p.String("id"); id != "" && !uuidRE.MatchString(id) {
 		return nil, fmt.Errorf("id must be a UUID such as 9f3c6b0e-1111-4222-8333-444455556666, got %q (use instance_name to name a plugin)", id)
 	}

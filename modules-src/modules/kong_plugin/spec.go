@@ -39,6 +39,8 @@ var Definition = &ansible.Definition{
 		"I(consumer_group) and I(ordering) exist in Kong Enterprise only; I(instance_name) needs Kong 3.2 or later. Setting them on a node without them fails before anything is written.",
 		"A scope entity (service, route, consumer) must exist. In check mode a missing one is reported with a warning, assuming an earlier task creates it " +
 			"(and, as such a new entity has no plugins yet, without looking for a plugin of the same name in the scope).",
+		"An empty (or C(.) or C(..)) I(service), I(route), I(consumer) or I(consumer_group) fails before any request instead of counting as not given, " +
+			"which would make the plugin global (for example when a variable is empty). Leave the option out, or use C(omit), for no such scope.",
 	},
 	Fragments: []*ansible.Fragment{kong.Fragment},
 	CheckMode: ansible.Full,

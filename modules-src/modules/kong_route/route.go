@@ -28,6 +28,10 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	if err := kong.CheckIdentifiers(p, "name", "id"); err != nil {
 		return nil, err
 	}
+	if err := kong.CheckReferences(p, "route", "without it a new route has no service, and strict detaches an existing one from its service",
+		"service"); err != nil {
+		return nil, err
+	}
 	if id := p.String("id"); id != "" && !uuidRE.MatchString(id) {
 		return nil, fmt.Errorf("id must be a UUID such as 9f3c6b0e-1111-4222-8333-444455556666, got %q (use name to select a route by name)", id)
 	}
