@@ -178,7 +178,7 @@ EXAMPLES = r'''
       methods: [GET, POST]
       credentials: true
 
-- name: Two rate limits on one service, told apart by instance_name (Kong 3.2+)
+- name: Name the service's rate limit (Kong 3.2+); an existing unnamed rate-limiting plugin of the service is adopted and renamed
   platform.ops.kong_plugin:
     name: rate-limiting
     instance_name: orders-burst
@@ -214,7 +214,7 @@ EXAMPLES = r'''
   check_mode: true
   diff: true
 
-- name: Disable a plugin for one consumer only
+- name: A consumer-scoped rate limit, created disabled (a disabled plugin is not run; it exempts nobody from other plugins)
   platform.ops.kong_plugin:
     name: rate-limiting
     consumer: partner-app
@@ -234,6 +234,7 @@ plugin:
   description:
     - The plugin as Kong holds it after the task (in check mode, as it would be), secrets masked.
     - C(config) holds every config key, with Kong's defaults filled in. Deprecated shorthand fields Kong 3.8+ echoes are left out.
+    - The sample's C(config) is abridged (rate-limiting has many more keys).
   returned: when I(state=present)
   type: dict
   sample:
@@ -269,13 +270,25 @@ diff:
     before: {config: {minute: 5}}
     after: {config: {minute: 10}}
 status:
-  description: HTTP status of the Kong request that failed.
-  returned: on a Kong error
+  description:
+    - HTTP status of the Kong request that failed, for example C(400) for a schema violation or C(409) for a UNIQUE conflict.
+    - C(409) also when check mode predicts that the real write would fail on a UNIQUE conflict (nothing is written then; see the notes).
+  returned: on failure, when Kong answered with an HTTP error or check mode predicts a 409
   type: int
-  sample: 400
+  sample: 409
 fields:
-  description: Kong's field errors, flattened to dotted paths.
-  returned: on a Kong schema violation
+  description:
+    - Kong's field errors, flattened to dotted paths (C(config.minute), C(paths.2)); errors about the entity as a whole are under C(@entity).
+    - "On a UNIQUE conflict (HTTP 409, real or predicted by check mode), the values Kong found taken instead, for example C({name: example}),
+      or for a plugin (one per name and scope) its name and scope, as C(service.id)."
+  returned: on failure, when Kong's error names fields (a schema violation, a UNIQUE conflict, ...) or check mode predicts a 409
   type: dict
-  sample: {config.minute: "value must be greater than 0"}
+  sample: {name: rate-limiting, service.id: 9f3c6b0e-1111-4222-8333-444455556666}
+kong_error:
+  description:
+    - Kong's name for the error, for example C(schema violation), C(unique constraint violation), C(foreign key violation) or C(not found).
+    - C(unique constraint violation) also when check mode predicts that conflict.
+  returned: on failure, when Kong answered with an error that names itself or check mode predicts a 409
+  type: str
+  sample: unique constraint violation
 '''

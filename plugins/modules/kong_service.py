@@ -280,13 +280,25 @@ diff:
     before: {name: orders, port: 80}
     after: {name: orders, port: 8080}
 status:
-  description: HTTP status of the Kong request that failed.
-  returned: on a Kong error
+  description:
+    - HTTP status of the Kong request that failed, for example C(400) for a schema violation or C(409) for a UNIQUE conflict.
+    - C(409) also when check mode predicts that the real write would fail on a UNIQUE conflict (nothing is written then; see the notes).
+  returned: on failure, when Kong answered with an HTTP error or check mode predicts a 409
   type: int
-  sample: 400
+  sample: 409
 fields:
-  description: Kong's field errors, flattened to dotted paths.
-  returned: on a Kong schema violation
+  description:
+    - Kong's field errors, flattened to dotted paths (C(config.minute), C(paths.2)); errors about the entity as a whole are under C(@entity).
+    - "On a UNIQUE conflict (HTTP 409, real or predicted by check mode), the values Kong found taken instead, for example C({name: example}),
+      or for a plugin (one per name and scope) its name and scope, as C(service.id)."
+  returned: on failure, when Kong's error names fields (a schema violation, a UNIQUE conflict, ...) or check mode predicts a 409
   type: dict
-  sample: {path: "should start with: /"}
+  sample: {name: example-service}
+kong_error:
+  description:
+    - Kong's name for the error, for example C(schema violation), C(unique constraint violation), C(foreign key violation) or C(not found).
+    - C(unique constraint violation) also when check mode predicts that conflict.
+  returned: on failure, when Kong answered with an error that names itself or check mode predicts a 409
+  type: str
+  sample: unique constraint violation
 '''

@@ -57,14 +57,4 @@ diff:
   sample:
     before: {username: example-user, tags: [a]}
     after: {username: example-user, tags: [a, b]}
-status:
-  description: HTTP status of the Kong request that failed.
-  returned: on a Kong error
-  type: int
-  sample: 409
-fields:
-  description: Kong's field errors, flattened to dotted paths.
-  returned: on a Kong schema violation or conflict
-  type: dict
-  sample: {custom_id: crm-000042}
 `

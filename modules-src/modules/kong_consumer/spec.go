@@ -53,6 +53,6 @@ var Definition = &ansible.Definition{
 		RequiredOneOf: [][]string{{"username", "custom_id", "id"}},
 	},
 	Examples: examples,
-	Returns:  returns,
+	Returns:  returns + kong.FailureReturns(`{custom_id: crm-000042}`),
 	Run:      run,
 }

@@ -90,14 +90,4 @@ diff:
   sample:
     before: {}
     after: {consumer: {id: 8a1c2f3e-4b5d-4e6f-8a7b-9c0d1e2f3a4b}, key: "********"}
-status:
-  description: HTTP status of the Kong request that failed.
-  returned: on a Kong error
-  type: int
-  sample: 409
-fields:
-  description: Kong's field errors, flattened to dotted paths.
-  returned: on a Kong schema violation or conflict
-  type: dict
-  sample: {username: example-user}
 `

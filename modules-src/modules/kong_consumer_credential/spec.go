@@ -112,6 +112,6 @@ var Definition = &ansible.Definition{
 		},
 	},
 	Examples: examples,
-	Returns:  returns,
+	Returns:  returns + kong.FailureReturns(`{username: example-user}`),
 	Run:      run,
 }

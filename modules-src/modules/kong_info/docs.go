@@ -83,4 +83,14 @@ omitted_secrets:
   type: list
   elements: str
   sample: ["plugin(rate-limiting service=example-service).config.redis.password"]
+status:
+  description: HTTP status of the Kong request that failed, for example C(401) or C(403) for an Admin API that wants credentials.
+  returned: on failure, when Kong answered with an HTTP error
+  type: int
+  sample: 403
+kong_error:
+  description: Kong's name for the error, when its error body gives one (for example C(database error) with an HTTP 500).
+  returned: on failure, when Kong answered with an error that names itself
+  type: str
+  sample: database error
 `

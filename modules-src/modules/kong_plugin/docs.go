@@ -25,7 +25,7 @@ const examples = `- name: Rate-limit a service to 5 requests a minute
       methods: [GET, POST]
       credentials: true
 
-- name: Two rate limits on one service, told apart by instance_name (Kong 3.2+)
+- name: Name the service's rate limit (Kong 3.2+); an existing unnamed rate-limiting plugin of the service is adopted and renamed
   platform.ops.kong_plugin:
     name: rate-limiting
     instance_name: orders-burst
@@ -61,7 +61,7 @@ const examples = `- name: Rate-limit a service to 5 requests a minute
   check_mode: true
   diff: true
 
-- name: Disable a plugin for one consumer only
+- name: A consumer-scoped rate limit, created disabled (a disabled plugin is not run; it exempts nobody from other plugins)
   platform.ops.kong_plugin:
     name: rate-limiting
     consumer: partner-app
@@ -80,6 +80,7 @@ const returns = `plugin:
   description:
     - The plugin as Kong holds it after the task (in check mode, as it would be), secrets masked.
     - C(config) holds every config key, with Kong's defaults filled in. Deprecated shorthand fields Kong 3.8+ echoes are left out.
+    - The sample's C(config) is abridged (rate-limiting has many more keys).
   returned: when I(state=present)
   type: dict
   sample:
@@ -114,14 +115,4 @@ diff:
   sample:
     before: {config: {minute: 5}}
     after: {config: {minute: 10}}
-status:
-  description: HTTP status of the Kong request that failed.
-  returned: on a Kong error
-  type: int
-  sample: 400
-fields:
-  description: Kong's field errors, flattened to dotted paths.
-  returned: on a Kong schema violation
-  type: dict
-  sample: {config.minute: "value must be greater than 0"}
 `

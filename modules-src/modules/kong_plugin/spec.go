@@ -99,6 +99,6 @@ var Definition = &ansible.Definition{
 		MutuallyExclusive: [][]string{},
 	},
 	Examples: examples,
-	Returns:  returns,
+	Returns:  returns + kong.FailureReturns(`{name: rate-limiting, service.id: 9f3c6b0e-1111-4222-8333-444455556666}`),
 	Run:      run,
 }

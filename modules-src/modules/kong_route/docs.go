@@ -102,14 +102,4 @@ diff:
   sample:
     before: {name: example-route, methods: [GET]}
     after: {name: example-route, methods: [GET, POST]}
-status:
-  description: HTTP status of the Kong request that failed.
-  returned: on a Kong error
-  type: int
-  sample: 400
-fields:
-  description: Kong's field errors, flattened to dotted paths.
-  returned: on a Kong schema violation
-  type: dict
-  sample: {paths.1: "should start with: / (fixed path) or ~/ (regex path)"}
 `

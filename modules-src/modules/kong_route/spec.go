@@ -117,6 +117,6 @@ var Definition = &ansible.Definition{
 		RequiredOneOf: [][]string{{"name", "id"}},
 	},
 	Examples: examples,
-	Returns:  returns,
+	Returns:  returns + kong.FailureReturns(`{name: example-route}`),
 	Run:      run,
 }

@@ -117,14 +117,4 @@ diff:
   sample:
     before: {name: orders, port: 80}
     after: {name: orders, port: 8080}
-status:
-  description: HTTP status of the Kong request that failed.
-  returned: on a Kong error
-  type: int
-  sample: 400
-fields:
-  description: Kong's field errors, flattened to dotted paths.
-  returned: on a Kong schema violation
-  type: dict
-  sample: {path: "should start with: /"}
 `

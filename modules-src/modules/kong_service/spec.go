@@ -94,6 +94,6 @@ var Definition = &ansible.Definition{
 		},
 	},
 	Examples: examples,
-	Returns:  returns,
+	Returns:  returns + kong.FailureReturns(`{name: example-service}`),
 	Run:      run,
 }
