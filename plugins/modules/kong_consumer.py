@@ -61,7 +61,9 @@ options:
   strict:
     description:
       - 'C(false): compare and change only the options given in the task.'
-      - 'C(true): the task describes the whole consumer: tags, and custom_id or username when left out, are cleared.'
+      - >-
+        C(true): the task describes the whole consumer: I(tags) and I(custom_id), when left out, are cleared.
+        I(username) is never cleared: a consumer found by I(custom_id) or I(id) keeps the username it has.
     type: bool
     default: false
   tags:
