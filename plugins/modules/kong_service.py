@@ -178,14 +178,13 @@ EXAMPLES = r'''
     read_timeout: 120000
     retries: 2
 
-- name: Set connection options once for every Kong task of a play
-  hosts: localhost
+- name: Set connection options once for several Kong tasks (module_defaults also works on a play)
   module_defaults:
     group/platform.ops.kong:
       admin_url: https://kong-admin.example.com:8444
       admin_token: "{{ vault_kong_admin_token }}"
       ca_path: /etc/ssl/kong-admin-ca.pem
-  tasks:
+  block:
     - name: Disable a service without touching anything else
       platform.ops.kong_service:
         name: legacy-billing

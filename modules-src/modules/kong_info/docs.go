@@ -7,18 +7,20 @@ const examples = `- name: Export a service with its routes and plugins
   register: export
 
 - name: Redeploy it on another Kong (services first, then routes and plugins)
-  hosts: localhost
   module_defaults:
     group/platform.ops.kong:
       admin_url: http://kong-b:8001
-  tasks:
-    - platform.ops.kong_service:
+  block:
+    - name: Services
+      platform.ops.kong_service:
       args: "{{ item }}"
       loop: "{{ export.services }}"
-    - platform.ops.kong_route:
+    - name: Routes
+      platform.ops.kong_route:
       args: "{{ item }}"
       loop: "{{ export.routes }}"
-    - platform.ops.kong_plugin:
+    - name: Plugins
+      platform.ops.kong_plugin:
       args: "{{ item }}"
       loop: "{{ export.plugins }}"
 
@@ -36,10 +38,11 @@ const examples = `- name: Export a service with its routes and plugins
     consumers: [partner-app]
   register: export
 
-- name: Without args, spelling the options out
+- name: Without args, spelling the options out (an export has id instead of name for an unnamed route)
   platform.ops.kong_route:
-    name: "{{ item.name }}"
-    service: "{{ item.service }}"
+    name: "{{ item.name | default(omit) }}"
+    id: "{{ item.id | default(omit) }}"
+    service: "{{ item.service | default(omit) }}"
     paths: "{{ item.paths | default(omit) }}"
     methods: "{{ item.methods | default(omit) }}"
     strip_path: "{{ item.strip_path | default(omit) }}"
