@@ -19,13 +19,21 @@ options:
     description:
       - Extra HTTP headers sent with every Admin API request.
       - >-
-        Values of headers whose name looks secret (contains C(token), C(auth), C(key), C(secret), C(password) or
-        C(cookie)) are masked in the task output.
+        Values of headers whose name looks secret (contains C(token), C(auth), C(key), C(secret), C(password), C(cookie)
+        or C(session), in any case) are masked in the task output.
+      - >-
+        A header with a null value, a name that is not an HTTP token (letters, digits and C(!#$%&'*+-.^_`|~) only), or a
+        line break or other control character in its value is refused before any request.
     type: dict
   admin_retries:
     description:
-      - How many times an idempotent request (GET, PUT, DELETE) is retried after a connection error, an HTTP 5xx or an HTTP 429.
-      - Retries back off exponentially and honour the C(Retry-After) header of a 429. POST and PATCH are never retried.
+      - >-
+        How many times an idempotent request (GET, PUT, DELETE) is retried after a connection error, an HTTP 5xx or an
+        HTTP 429. Must be C(0) or more.
+      - >-
+        Retries back off exponentially and honour the C(Retry-After) header of a 429; no wait is longer than 10 seconds,
+        a longer C(Retry-After) included. POST and PATCH are never retried, nor is a failure to verify the Admin API's
+        TLS certificate.
     type: int
     default: 3
   admin_token:
@@ -37,6 +45,9 @@ options:
   admin_url:
     description:
       - Base URL of the Kong Admin API, for example C(https://kong-admin.example.com:8444).
+      - >-
+        A password embedded in the URL (C(https://user:password@host)) is masked in the task output; prefer
+        I(url_username) and I(url_password).
       - If not set, the value of the environment variable C(KONG_ADMIN_URL) is used.
     type: str
     default: http://localhost:8001
@@ -56,7 +67,7 @@ options:
     type: path
   timeout:
     description:
-      - Timeout in seconds of each Admin API request (connect, TLS handshake, response).
+      - Timeout in seconds of each Admin API request (connect, TLS handshake, response). Must be positive.
     type: int
     default: 30
   tls_server_name:
@@ -65,12 +76,12 @@ options:
     type: str
   url_password:
     description:
-      - Password for HTTP basic authentication to the Admin API.
+      - Password for HTTP basic authentication to the Admin API. Requires I(url_username).
       - 'This value is secret: it is masked in all module output and logs.'
     type: str
   url_username:
     description:
-      - User name for HTTP basic authentication to the Admin API.
+      - User name for HTTP basic authentication to the Admin API (sent with I(url_password), or an empty password without it).
     type: str
   validate_certs:
     description:

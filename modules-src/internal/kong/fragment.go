@@ -26,6 +26,7 @@ var Fragment = &ansible.Fragment{
 				Secrets:     urlPassword,
 				Description: []string{
 					"Base URL of the Kong Admin API, for example C(https://kong-admin.example.com:8444).",
+					"A password embedded in the URL (C(https://user:password@host)) is masked in the task output; prefer I(url_username) and I(url_password).",
 				},
 			},
 			"admin_token": {
@@ -43,17 +44,18 @@ var Fragment = &ansible.Fragment{
 				Secrets: secretHeaderValues,
 				Description: []string{
 					"Extra HTTP headers sent with every Admin API request.",
-					"Values of headers whose name looks secret (contains C(token), C(auth), C(key), C(secret), C(password) or C(cookie)) are masked in the task output.",
+					"Values of headers whose name looks secret (contains C(token), C(auth), C(key), C(secret), C(password), C(cookie) or C(session), in any case) are masked in the task output.",
+					"A header with a null value, a name that is not an HTTP token (letters, digits and C(!#$%&'*+-.^_`|~) only), or a line break or other control character in its value is refused before any request.",
 				},
 			},
 			"url_username": {
 				Type:        ansible.Str,
-				Description: []string{"User name for HTTP basic authentication to the Admin API."},
+				Description: []string{"User name for HTTP basic authentication to the Admin API (sent with I(url_password), or an empty password without it)."},
 			},
 			"url_password": {
 				Type:        ansible.Str,
 				NoLog:       true,
-				Description: []string{"Password for HTTP basic authentication to the Admin API."},
+				Description: []string{"Password for HTTP basic authentication to the Admin API. Requires I(url_username)."},
 			},
 			"ca_path": {
 				Type: ansible.Path,
@@ -95,18 +97,22 @@ var Fragment = &ansible.Fragment{
 			"timeout": {
 				Type:        ansible.Int,
 				Default:     30,
-				Description: []string{"Timeout in seconds of each Admin API request (connect, TLS handshake, response)."},
+				Description: []string{"Timeout in seconds of each Admin API request (connect, TLS handshake, response). Must be positive."},
 			},
 			// Not "retries": a Kong Service has a field of that name.
 			"admin_retries": {
 				Type:    ansible.Int,
 				Default: 3,
 				Description: []string{
-					"How many times an idempotent request (GET, PUT, DELETE) is retried after a connection error, an HTTP 5xx or an HTTP 429.",
-					"Retries back off exponentially and honour the C(Retry-After) header of a 429. POST and PATCH are never retried.",
+					"How many times an idempotent request (GET, PUT, DELETE) is retried after a connection error, an HTTP 5xx or an HTTP 429. Must be C(0) or more.",
+					"Retries back off exponentially and honour the C(Retry-After) header of a 429; no wait is longer than 10 seconds, a longer C(Retry-After) included. " +
+						"POST and PATCH are never retried, nor is a failure to verify the Admin API's TLS certificate.",
 				},
 			},
 		},
+		// url_password alone would be ignored: basic auth is sent only
+		// with a user name.
+		RequiredBy: map[string][]string{"url_password": {"url_username"}},
 	},
 }
 

@@ -3,6 +3,7 @@ package kong
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -76,4 +77,40 @@ func TestFragment_ConnectionSecretsMaskedOnEveryPath(t *testing.T) {
 	}
 	out := ansible.Execute(context.Background(), connectDefinition, map[string]any{"admin_url": "http://admin:" + password + "@127.0.0.1:1", "bogus": 1})
 	assert.Equal(t, "http://admin:********@127.0.0.1:1", out["invocation"].(map[string]any)["module_args"].(map[string]any)["admin_url"])
+}
+
+// TestFragment_URLPasswordNeedsURLUsername: basic auth is sent only with a
+// user name, so url_password alone (silently ignored before) is refused
+// like Ansible's required_by, before any request and without echoing it.
+func TestFragment_URLPasswordNeedsURLUsername(t *testing.T) {
+	t.Parallel()
+	env := kongtest.Start(t, kongemu.Options{Version: "3.9.3"})
+	out := ansible.Execute(t.Context(), connectDefinition, map[string]any{"admin_url": env.URL, "url_password": "PW-ALONE-7"})
+	require.Equal(t, true, out["failed"])
+	assert.Equal(t, "missing parameter(s) required by 'url_password': url_username", out["msg"])
+	raw, _ := json.Marshal(out)
+	assert.NotContains(t, string(raw), "PW-ALONE-7")
+	assert.Empty(t, env.Requests(), "nothing was sent")
+
+	for _, args := range []map[string]any{
+		{"url_username": "admin", "url_password": "pw"},
+		{"url_username": "admin"},
+	} {
+		args["admin_url"] = env.URL
+		out := ansible.Execute(t.Context(), connectDefinition, args)
+		require.NotEqual(t, true, out["failed"], "%v", out["msg"])
+	}
+}
+
+// TestFragment_SecretHeaderWordsAreDocumented: the admin_headers docs list
+// every word that makes a header's value secret (secretHeaderName).
+func TestFragment_SecretHeaderWordsAreDocumented(t *testing.T) {
+	t.Parallel()
+	doc := strings.Join(Fragment.Spec.Options["admin_headers"].Description, " ")
+	words := strings.Split(strings.TrimPrefix(secretHeaderName.String(), "(?i)"), "|")
+	require.NotEmpty(t, words)
+	for _, w := range words {
+		assert.Contains(t, doc, "C("+w+")")
+		assert.True(t, HeaderLooksSecret("X-"+strings.ToUpper(w)+"-Id"), w)
+	}
 }
