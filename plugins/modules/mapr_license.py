@@ -19,8 +19,9 @@ description:
     The license is identified by the C(hash:) line of its text, which C(maprcli license list) shows as the license's
     C(id). A license without a C(hash:) line is compared by its text.
   - >-
-    Before calling C(maprcli license add) the module refuses a license that is not a signed MapR license, that has
-    expired, or (I(check_cluster_id=true)) that is bound to another cluster id than C(maprcli license showid) reports.
+    Before calling C(maprcli license add) the module refuses a text that does not look like a MapR license (no
+    C(-----BEGIN SIGNED MESSAGE-----) line; the module does not check the signature), a license that has expired, or
+    (I(check_cluster_id=true)) one bound to another cluster id than C(maprcli license showid) reports.
   - After adding, the module lists the licenses again and fails if the new one is not there.
   - >-
     Runs on the node where maprcli is installed (e.g. a CLDB node, C(run_once: true)). maprcli is executed directly,
@@ -84,7 +85,10 @@ options:
   src:
     description:
       - Path of the license file B(on the managed node).
-      - Passed to C(maprcli license add -is_file true), so it must be readable by the user maprcli runs as.
+      - >-
+        The module reads it as the task's user (to parse it and mask it), then passes it to C(maprcli license add
+        -is_file true), so it must be readable both by the task's user and by the user maprcli runs as (I(mapr_user), if
+        set).
     type: path
   state:
     description:
@@ -128,7 +132,7 @@ EXAMPLES = r'''
 
 - name: Show which license was added and when it expires
   ansible.builtin.debug:
-    msg: "{{ license.license_id }} expires {{ license.expires.date }}"
+    msg: "{{ license.license_id | default('(no id)') }} expires {{ license.expires.date | default('never') }}"
 
 - name: Preview without touching the cluster
   platform.ops.mapr_license:
@@ -143,8 +147,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 license_id:
-  description: Id of the license (the C(hash:) of its text, as C(maprcli license list) shows it).
-  returned: when the license has a hash or I(license_id) is given
+  description:
+    - Id of the license (the C(hash:) of its text, as C(maprcli license list) shows it).
+    - After a license was added, the id C(maprcli license list) shows for it, also for a license without a C(hash:) line.
+  returned: when the license has a C(hash:) line, after a license was added, and with I(state=absent)
   type: str
   sample: Dc2TEsJGHQx6LuhRbhIJKhhI/Vo=
 cluster_id:
@@ -190,7 +196,7 @@ expires:
   sample: {"epoch": 1552602076, "date": "2019-03-14T22:21:16Z", "text": "Thu Mar 14 22:21:16 UTC 2019"}
 hints:
   description: Follow-up actions, e.g. restarting NFS servers and standby CLDBs after a license was added.
-  returned: when changed
+  returned: after a license was really added (not in check mode, not with I(state=absent))
   type: list
   elements: str
 '''

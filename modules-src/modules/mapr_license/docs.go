@@ -15,7 +15,7 @@ const examples = `- name: Add the cluster license from a file already on the CLD
 
 - name: Show which license was added and when it expires
   ansible.builtin.debug:
-    msg: "{{ license.license_id }} expires {{ license.expires.date }}"
+    msg: "{{ license.license_id | default('(no id)') }} expires {{ license.expires.date | default('never') }}"
 
 - name: Preview without touching the cluster
   platform.ops.mapr_license:
@@ -29,8 +29,10 @@ const examples = `- name: Add the cluster license from a file already on the CLD
 `
 
 const returns = `license_id:
-  description: Id of the license (the C(hash:) of its text, as C(maprcli license list) shows it).
-  returned: when the license has a hash or I(license_id) is given
+  description:
+    - Id of the license (the C(hash:) of its text, as C(maprcli license list) shows it).
+    - After a license was added, the id C(maprcli license list) shows for it, also for a license without a C(hash:) line.
+  returned: when the license has a C(hash:) line, after a license was added, and with I(state=absent)
   type: str
   sample: Dc2TEsJGHQx6LuhRbhIJKhhI/Vo=
 cluster_id:
@@ -76,7 +78,7 @@ expires:
   sample: {"epoch": 1552602076, "date": "2019-03-14T22:21:16Z", "text": "Thu Mar 14 22:21:16 UTC 2019"}
 hints:
   description: Follow-up actions, e.g. restarting NFS servers and standby CLDBs after a license was added.
-  returned: when changed
+  returned: after a license was really added (not in check mode, not with I(state=absent))
   type: list
   elements: str
 `

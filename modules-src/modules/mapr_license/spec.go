@@ -25,7 +25,8 @@ var Definition = &ansible.Definition{
 	Description: []string{
 		"Adds a license with C(maprcli license add) only when it is not installed yet, so re-runs report ok instead of failing on maprcli's duplicate error.",
 		"The license is identified by the C(hash:) line of its text, which C(maprcli license list) shows as the license's C(id). A license without a C(hash:) line is compared by its text.",
-		"Before calling C(maprcli license add) the module refuses a license that is not a signed MapR license, that has expired, or (I(check_cluster_id=true)) that is bound to another cluster id than C(maprcli license showid) reports.",
+		"Before calling C(maprcli license add) the module refuses a text that does not look like a MapR license (no C(-----BEGIN SIGNED MESSAGE-----) line; " +
+			"the module does not check the signature), a license that has expired, or (I(check_cluster_id=true)) one bound to another cluster id than C(maprcli license showid) reports.",
 		"After adding, the module lists the licenses again and fails if the new one is not there.",
 		"Runs on the node where maprcli is installed (e.g. a CLDB node, C(run_once: true)). maprcli is executed directly, never through a shell.",
 	},
@@ -40,7 +41,8 @@ var Definition = &ansible.Definition{
 	Spec: ansible.Spec{
 		Options: map[string]*ansible.Option{
 			"src": pathOpt("Path of the license file B(on the managed node).",
-				"Passed to C(maprcli license add -is_file true), so it must be readable by the user maprcli runs as."),
+				"The module reads it as the task's user (to parse it and mask it), then passes it to C(maprcli license add -is_file true), "+
+					"so it must be readable both by the task's user and by the user maprcli runs as (I(mapr_user), if set)."),
 			"content": {
 				Type: ansible.Str, NoLog: true,
 				Description: []string{"The license text itself, e.g. from a vault-encrypted variable.",
