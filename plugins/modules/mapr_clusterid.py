@@ -68,8 +68,9 @@ options:
     description:
       - Extra words for configure.sh, e.g. C([-u, mapr, -g, mapr, -genkeys]). Each list item is one argument.
       - >-
-        The options the module manages (C(-N), C(-C), C(-Z), C(-R), C(-secure), C(-unsecure), C(-no-autostart),
-        C(-on-prompt-cont)) are refused here.
+        The options the module manages, or that would change what it manages, are refused here: C(-N), C(-C), C(-M)
+        (multi-homed CLDB list), C(-Z), C(-R), C(-secure), C(-S), C(-unsecure), C(-no-autostart), C(-on-prompt-cont) and
+        C(-c) (client-only mode).
     type: list
     elements: str
   configure_path:
@@ -181,7 +182,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 cluster_id:
-  description: The cluster id (19 digits), or null when none is known yet (the CLDB assigns it when it first starts).
+  description:
+    - The cluster id (19 digits), or null when none is known yet (the CLDB assigns it when it first starts).
+    - In check mode with I(state=regenerated), the current (old) id, as nothing was removed; the new one is known only after a real run.
   returned: always
   type: str
   sample: "5119043355327235351"
@@ -234,7 +237,9 @@ markers:
   type: list
   elements: str
 warden_stopped:
-  description: Whether the module stopped mapr-warden.
+  description:
+    - Whether the module stopped mapr-warden.
+    - In check mode, whether it would stop it (mapr-warden is active and I(stop_warden=true)); nothing is stopped.
   returned: with I(state=regenerated)
   type: bool
 configure_errors:

@@ -28,7 +28,9 @@ const examples = `- name: Read the cluster id and configuration
 `
 
 const returns = `cluster_id:
-  description: The cluster id (19 digits), or null when none is known yet (the CLDB assigns it when it first starts).
+  description:
+    - The cluster id (19 digits), or null when none is known yet (the CLDB assigns it when it first starts).
+    - In check mode with I(state=regenerated), the current (old) id, as nothing was removed; the new one is known only after a real run.
   returned: always
   type: str
   sample: "5119043355327235351"
@@ -81,7 +83,9 @@ markers:
   type: list
   elements: str
 warden_stopped:
-  description: Whether the module stopped mapr-warden.
+  description:
+    - Whether the module stopped mapr-warden.
+    - In check mode, whether it would stop it (mapr-warden is active and I(stop_warden=true)); nothing is stopped.
   returned: with I(state=regenerated)
   type: bool
 configure_errors:

@@ -51,7 +51,8 @@ var Definition = &ansible.Definition{
 			"secure":     {Type: ansible.Bool, Description: []string{"C(true) passes C(-secure), C(false) C(-unsecure). Unset keeps what the node has (configure.sh inherits it; with C(regenerated), which removes C(mapr-clusters.conf) first, the module passes C(-secure) itself when the node's line says C(secure=true))."}},
 			"configure_args": {Type: ansible.List, Elements: ansible.Str, Description: []string{
 				"Extra words for configure.sh, e.g. C([-u, mapr, -g, mapr, -genkeys]). Each list item is one argument.",
-				"The options the module manages (C(-N), C(-C), C(-Z), C(-R), C(-secure), C(-unsecure), C(-no-autostart), C(-on-prompt-cont)) are refused here."}},
+				"The options the module manages, or that would change what it manages, are refused here: C(-N), C(-C), C(-M) (multi-homed CLDB list), C(-Z), C(-R), " +
+					"C(-secure), C(-S), C(-unsecure), C(-no-autostart), C(-on-prompt-cont) and C(-c) (client-only mode)."}},
 			"mapr_home":      {Type: ansible.Path, Default: "/opt/mapr", Description: []string{"MapR installation directory."}},
 			"configure_path": pathOpt("Path of configure.sh. Default is C(<mapr_home>/server/configure.sh)."),
 			"maprcli_path":   pathOpt("Path of maprcli, used to ask the CLDB (C(read) fallback and the C(regenerated) guard). Default is C(<mapr_home>/bin/maprcli)."),
