@@ -94,8 +94,9 @@ options:
         Kong Enterprise workspace the entities live in. Every request goes to C(<admin_url>/<workspace>/...), the read
         of the node's version too (C(GET /<workspace>/kong) instead of C(GET /)).
       - >-
-        A Kong workspace name: letters, digits and C(.), C(-), C(_), C(~) only (Kong's rule). Any other value (a C(/),
-        C(?), C(#), a space, C(..)) would send the requests to another path, and is refused before any request.
+        A Kong workspace name: ASCII letters, digits, C(.), C(-), C(_), C(~) and non-ASCII characters only (Kong's
+        utf8_name rule). Any other value (a C(/), C(?), C(#), a space, C(..)) would send the requests to another path,
+        and is refused before any request.
       - Leave unset (or empty) for Kong OSS and the default workspace.
     type: str
 '''

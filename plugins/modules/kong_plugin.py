@@ -96,7 +96,7 @@ options:
       - >-
         Unique name of this plugin instance (Kong 3.2 and later). When given, the plugin is found by it instead of by
         name and scope, so its scope can change.
-      - Letters, digits and C(.), C(-), C(_), C(~) only (Kong's rule).
+      - ASCII letters, digits, C(.), C(-), C(_), C(~) and non-ASCII characters only (Kong's utf8_name rule).
     type: str
   name:
     description:

@@ -108,7 +108,7 @@ options:
   name:
     description:
       - Name of the route, unique in Kong. Used to find the route.
-      - Letters, digits and C(.), C(-), C(_), C(~) only (Kong's rule).
+      - ASCII letters, digits, C(.), C(-), C(_), C(~) and non-ASCII characters only (Kong's utf8_name rule).
     type: str
   path_handling:
     description:

@@ -52,7 +52,7 @@ var Definition = &ansible.Definition{
 				Description: []string{"Name of the plugin, for example C(rate-limiting), C(key-auth) or C(cors). It must be installed on the Kong node."},
 			},
 			"instance_name": strOpt("Unique name of this plugin instance (Kong 3.2 and later). When given, the plugin is found by it instead of by name and scope, so its scope can change.",
-				"Letters, digits and C(.), C(-), C(_), C(~) only (Kong's rule)."),
+				"ASCII letters, digits, C(.), C(-), C(_), C(~) and non-ASCII characters only (Kong's utf8_name rule)."),
 			"id": strOpt("UUID of the plugin. When given, the plugin is found by id (before I(instance_name)); when it does not exist it is created with this id."),
 			"state": {
 				Type: ansible.Str, Default: "present", Choices: []any{"present", "absent"},

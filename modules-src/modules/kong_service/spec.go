@@ -42,7 +42,7 @@ var Definition = &ansible.Definition{
 	Spec: ansible.Spec{
 		Options: map[string]*ansible.Option{
 			"name": strOpt("Name of the service, unique in Kong. Used to find the service.",
-				"Letters, digits and C(.), C(-), C(_), C(~) only (Kong's rule)."),
+				"ASCII letters, digits, C(.), C(-), C(_), C(~) and non-ASCII characters only (Kong's utf8_name rule)."),
 			"id": strOpt("UUID of the service. Used to find it instead of I(name); when both are given the id wins and a different I(name) renames the service.",
 				"When the service does not exist, it is created with this id."),
 			"state": {
