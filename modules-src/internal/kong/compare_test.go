@@ -172,3 +172,17 @@ func TestMask(t *testing.T) {
 	}}, got)
 	assert.Equal(t, "s3cr3t", in["config"].(Object)["vault"], "masking must copy")
 }
+
+// TestKeyLooksSecret: the one name rule of every secret decision (result
+// masking, kong_plugin's config secrets, kong_info's export), credentials
+// included.
+func TestKeyLooksSecret(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]bool{
+		"password": true, "redis_password": true, "client_secret": true, "private_key": true,
+		"key": true, "api_key": true, "access_token": true, "credentials": true, "X-Service-Credential": true,
+		"key_names": false, "minute": false, "host": false, "keyring": false, "tokens_per_second": false,
+	} {
+		assert.Equal(t, want, KeyLooksSecret(name), name)
+	}
+}

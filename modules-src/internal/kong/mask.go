@@ -5,10 +5,13 @@ import "regexp"
 // Masked replaces secret values in diffs and returned entities.
 const Masked = "********"
 
-var secretKey = regexp.MustCompile(`(?i)(password|passwd|secret|private)|(^|_)(key|token|apikey|api_key)$`)
+var secretKey = regexp.MustCompile(`(?i)(password|passwd|secret|private|credential)|(^|_)(key|token|apikey|api_key)$`)
 
 // KeyLooksSecret reports whether a field name suggests a credential
-// (password, client_secret, key, access_token, ...).
+// (password, client_secret, private_key, key, access_token, credentials,
+// ...). It is the one name rule for every secret decision: masking task
+// results (Mask), kong_plugin's secret config values (FieldDef.Shape,
+// SecretStrings) and what kong_info leaves out of an export.
 func KeyLooksSecret(name string) bool { return secretKey.MatchString(name) }
 
 // Mask returns a copy of v with every secret string replaced by Masked: the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -107,10 +106,6 @@ func parseFieldDef(name string, def map[string]any) *FieldDef {
 
 func asList(v any) []any { l, _ := v.([]any); return l }
 
-// secretName: names that hold credentials, on top of KeyLooksSecret
-// (which covers password, secret, private, *_key, *_token).
-var secretName = regexp.MustCompile(`(?i)credential`)
-
 // Shape is the comparison and masking shape of the field: sets compare
 // without order, records key by key; a field is secret when the schema
 // marks it encrypted or referenceable (a vault reference may stand for a
@@ -152,7 +147,7 @@ func (f *FieldDef) Shape() *Shape {
 	if b, _ := f.Def["referenceable"].(bool); b {
 		s.Secret = true
 	}
-	if f.Name != "" && (KeyLooksSecret(f.Name) || secretName.MatchString(f.Name)) {
+	if f.Name != "" && (KeyLooksSecret(f.Name)) {
 		s.Secret = true
 	}
 	return s
@@ -457,7 +452,7 @@ func (ps *PluginSchema) SecretStrings(config Object) []string {
 						unknown = !known
 					}
 				}
-				walk(e, sub, secret || unknown || KeyLooksSecret(k) || secretName.MatchString(k))
+				walk(e, sub, secret || unknown || KeyLooksSecret(k))
 			}
 		case []any:
 			var elem *Shape

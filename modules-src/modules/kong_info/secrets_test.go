@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"platform.ops/modules-src/internal/kong/kongtest"
+	kongplugin "platform.ops/modules-src/modules/kong_plugin"
 	"platform.ops/tests/kongemu"
 )
 
@@ -44,4 +45,29 @@ func toAnyList(v any) []any {
 	var out []any
 	_ = json.Unmarshal(b, &out)
 	return out
+}
+
+// TestExport_CredentialNamedKeysAreSecretAsInKongPlugin: kong_info decides
+// what is secret by the same name rule as kong_plugin's masking
+// (kong.KeyLooksSecret): on Kong 2.8.5 http-log's headers are a plain map,
+// so a header named like a credential makes the map secret only by its
+// name. kong_plugin masks the value, and kong_info leaves the map out.
+func TestExport_CredentialNamedKeysAreSecretAsInKongPlugin(t *testing.T) {
+	t.Parallel()
+	env := kongtest.Start(t, kongemu.Options{Version: "2.8.5"})
+	env.Send(t, http.MethodPut, "/services/svc", map[string]any{"host": "upstream.test"})
+	plugin := env.Run(kongplugin.Definition, map[string]any{"name": "http-log", "service": "svc",
+		"config": map[string]any{"http_endpoint": "http://log.test/", "headers": map[string]any{"X-Service-Credential": []any{"CRED-LEAK-1"}}}})
+	require.NotEqual(t, true, plugin["failed"], "%v", plugin["msg"])
+	raw, _ := json.Marshal(plugin)
+	require.NotContains(t, string(raw), "CRED-LEAK-1", "kong_plugin masks it")
+
+	out := env.Run(Definition, map[string]any{"all_services": true})
+	require.NotEqual(t, true, out["failed"], "%v", out["msg"])
+	raw, _ = json.Marshal(out)
+	assert.NotContains(t, string(raw), "CRED-LEAK-1")
+	assert.Equal(t, []any{
+		"plugin(http-log service=svc).config.headers",
+		"plugin(http-log service=svc).config.http_endpoint", // encrypted in the schema
+	}, toAnyList(out["omitted_secrets"]))
 }
