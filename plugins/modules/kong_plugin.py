@@ -37,9 +37,10 @@ author:
   - platform.ops maintainers (@platform-ops)
 notes:
   - >-
-    Config values the plugin's schema marks C(encrypted) or C(referenceable), and keys named like credentials (password,
-    secret, token, key, credential), are masked as C(********) in the returned plugin, the diff and the echo of the
-    task's arguments.
+    Config values the plugin's schema marks C(encrypted) or C(referenceable), keys named like credentials (password,
+    secret, token, key, credential), and entries of map-typed config fields named like credential headers
+    (C(Authorization), C(Cookie), C(X-API-Key), ...; e.g. http-log's C(headers)) are masked as C(********) in the
+    returned plugin, the diff and the echo of the task's arguments.
   - >-
     Kong 3.8 and later return deprecated shorthand config fields (for example rate-limiting's C(redis_host)) next to the
     fields that replace them (C(redis.host)). You may set either name: a deprecated name is compared as the field it

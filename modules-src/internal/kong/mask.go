@@ -14,6 +14,15 @@ var secretKey = regexp.MustCompile(`(?i)(password|passwd|secret|private|credenti
 // SecretStrings) and what kong_info leaves out of an export.
 func KeyLooksSecret(name string) bool { return secretKey.MatchString(name) }
 
+// entryLooksSecret is KeyLooksSecret for a field, and for an entry of a
+// map-typed field also HeaderLooksSecret: a map's keys are names the user
+// chose, most often HTTP headers (http-log's config.headers is a plain map
+// on Kong 2.8, where nothing marks its values referenceable), so an
+// Authorization or Cookie entry is a credential too.
+func entryLooksSecret(name string, inMap bool) bool {
+	return KeyLooksSecret(name) || (inMap && HeaderLooksSecret(name))
+}
+
 // Mask returns a copy of v with every secret string replaced by Masked: the
 // fields the shape marks Secret and the fields whose name looks secret.
 // Numbers and booleans are never secret, so "hide_credentials: true" stays
@@ -45,12 +54,13 @@ func mask(v any, shape *Shape, secret bool) any {
 		out := make(map[string]any, len(t))
 		for k, e := range t {
 			var sub *Shape
-			if shape != nil && shape.Type == Map {
+			inMap := shape != nil && shape.Type == Map
+			if inMap {
 				sub = shape.Values
 			} else {
 				sub = shape.Field(k)
 			}
-			out[k] = mask(e, sub, secret || KeyLooksSecret(k))
+			out[k] = mask(e, sub, secret || entryLooksSecret(k, inMap))
 		}
 		return out
 	case []any:

@@ -443,7 +443,8 @@ func (ps *PluginSchema) SecretStrings(config Object) []string {
 			for k, e := range t {
 				var sub *Shape
 				unknown := false
-				if s != nil && s.Type == Map {
+				inMap := s != nil && s.Type == Map
+				if inMap {
 					sub = s.Values
 				} else {
 					sub = s.Field(k)
@@ -452,7 +453,7 @@ func (ps *PluginSchema) SecretStrings(config Object) []string {
 						unknown = !known
 					}
 				}
-				walk(e, sub, secret || unknown || KeyLooksSecret(k))
+				walk(e, sub, secret || unknown || entryLooksSecret(k, inMap))
 			}
 		case []any:
 			var elem *Shape

@@ -71,3 +71,28 @@ func TestExport_CredentialNamedKeysAreSecretAsInKongPlugin(t *testing.T) {
 		"plugin(http-log service=svc).config.http_endpoint", // encrypted in the schema
 	}, toAnyList(out["omitted_secrets"]))
 }
+
+// TestExport_CredentialHeadersInAPlainMapAreSecret: on Kong 2.8.5 nothing in
+// http-log's schema marks its headers secret and "Authorization" is no
+// secret-looking field name, but an entry of a map is named by the user,
+// like an HTTP header: a credential header's value is masked by kong_plugin
+// (the other headers stay readable) and makes kong_info leave the map out.
+func TestExport_CredentialHeadersInAPlainMapAreSecret(t *testing.T) {
+	t.Parallel()
+	env := kongtest.Start(t, kongemu.Options{Version: "2.8.5"})
+	env.Send(t, http.MethodPut, "/services/svc", map[string]any{"host": "upstream.test"})
+	args := map[string]any{"name": "http-log", "service": "svc", "config": map[string]any{"http_endpoint": "http://log.test/",
+		"headers": map[string]any{"Authorization": []any{"Bearer HTTPLOG-28"}, "X-Team": []any{"edge"}}}}
+	plugin := env.Run(kongplugin.Definition, args)
+	require.NotEqual(t, true, plugin["failed"], "%v", plugin["msg"])
+	raw, _ := json.Marshal(plugin)
+	assert.NotContains(t, string(raw), "HTTPLOG-28", "kong_plugin masks the Authorization header")
+	headers := plugin["plugin"].(map[string]any)["config"].(map[string]any)["headers"].(map[string]any)
+	assert.Equal(t, []any{"edge"}, toAnyList(headers["X-Team"]), "other headers stay readable")
+
+	out := env.Run(Definition, map[string]any{"all_services": true})
+	require.NotEqual(t, true, out["failed"], "%v", out["msg"])
+	raw, _ = json.Marshal(out)
+	assert.NotContains(t, string(raw), "HTTPLOG-28")
+	assert.Contains(t, toAnyList(out["omitted_secrets"]), "plugin(http-log service=svc).config.headers")
+}

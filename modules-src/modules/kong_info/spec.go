@@ -16,7 +16,7 @@ var Definition = &ansible.Definition{
 			"M(platform.ops.kong_service), M(platform.ops.kong_route), M(platform.ops.kong_plugin) and M(platform.ops.kong_consumer), so an export can be applied to another Kong as it is.",
 		"Ids and timestamps are left out and references are written as names (a route's service, a plugin's service, route and consumer); " +
 			"an entity without a name keeps its id, so it is recreated with the same id. Null fields are left out.",
-		"Secret plugin config values (fields the plugin's schema marks C(encrypted) or C(referenceable), and keys named like credentials) are left out unless I(include_secrets=true); I(omitted_secrets) names them.",
+		"Secret plugin config values (fields the plugin's schema marks C(encrypted) or C(referenceable), keys named like credentials, and map entries named like credential headers such as C(Authorization)) are left out unless I(include_secrets=true); I(omitted_secrets) names them.",
 	},
 	Notes: []string{
 		"Works in check mode and never reports a change.",

@@ -30,7 +30,8 @@ var Definition = &ansible.Definition{
 			"or C(/consumers/{id}/plugins); C(GET /plugins) for a global plugin) and fails, as the real run would with HTTP 409, when another plugin of that name has exactly that scope.",
 	},
 	Notes: []string{
-		"Config values the plugin's schema marks C(encrypted) or C(referenceable), and keys named like credentials (password, secret, token, key, credential), " +
+		"Config values the plugin's schema marks C(encrypted) or C(referenceable), keys named like credentials (password, secret, token, key, credential), " +
+			"and entries of map-typed config fields named like credential headers (C(Authorization), C(Cookie), C(X-API-Key), ...; e.g. http-log's C(headers)) " +
 			"are masked as C(********) in the returned plugin, the diff and the echo of the task's arguments.",
 		"Kong 3.8 and later return deprecated shorthand config fields (for example rate-limiting's C(redis_host)) next to the fields that replace them (C(redis.host)). " +
 			"You may set either name: a deprecated name is compared as the field it stands for, and the echoed copies are left out of the returned plugin, so they never cause a change.",
