@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"platform.ops/modules-src/internal/ansible"
 	"sort"
 	"strconv"
 	"strings"
@@ -420,19 +421,22 @@ func stripRecord(rec *FieldDef, m map[string]any) {
 // name) marks secret, so a module can mask them everywhere in its output,
 // including the echo of its arguments. It accepts the config as the user
 // wrote it as well as prepared: a deprecated shorthand is secret when a
-// field it stands for is, a number under a secret field is listed in its
-// JSON text (a password given as 12345), and a key the schema does not
-// know is treated as secret, since nothing tells what it holds.
+// field it stands for is, and a number under a secret field is listed in
+// its JSON text (a password given as 12345). A key the schema does not know
+// (or every key, for a nil PluginSchema: the schema is not read yet) may
+// hold anything, so its strings are listed too; its numbers are not, unless
+// their name looks secret: masking "0" or "5" wherever it occurs would
+// garble every message ("HTTP 4********") for nothing.
 func (ps *PluginSchema) SecretStrings(config Object) []string {
 	var out []string
-	var walk func(v any, s *Shape, secret bool)
-	walk = func(v any, s *Shape, secret bool) {
+	var walk func(v any, s *Shape, secret, unknown bool)
+	walk = func(v any, s *Shape, secret, unknown bool) {
 		if s != nil && s.Secret {
 			secret = true
 		}
 		switch t := v.(type) {
 		case string:
-			if secret && t != "" {
+			if (secret || unknown) && t != "" {
 				out = append(out, t)
 			}
 		case float64:
@@ -442,18 +446,18 @@ func (ps *PluginSchema) SecretStrings(config Object) []string {
 		case map[string]any:
 			for k, e := range t {
 				var sub *Shape
-				unknown := false
 				inMap := s != nil && s.Type == Map
+				childUnknown := unknown
 				if inMap {
 					sub = s.Values
 				} else {
 					sub = s.Field(k)
 					if s != nil && s.Type == Record && s.Fields != nil {
 						_, known := s.Fields[k]
-						unknown = !known
+						childUnknown = childUnknown || !known
 					}
 				}
-				walk(e, sub, secret || unknown || entryLooksSecret(k, inMap))
+				walk(e, sub, secret || entryLooksSecret(k, inMap), childUnknown)
 			}
 		case []any:
 			var elem *Shape
@@ -461,13 +465,30 @@ func (ps *PluginSchema) SecretStrings(config Object) []string {
 				elem = s.Elements
 			}
 			for _, e := range t {
-				walk(e, elem, secret)
+				walk(e, elem, secret, unknown)
 			}
 		}
 	}
-	walk(config, ps.Config.Shape(), false)
+	var root *Shape
+	if ps != nil {
+		root = ps.Config.Shape()
+	}
+	walk(config, root, false, ps == nil)
 	sort.Strings(out)
 	return out
+}
+
+// ConfigSecretsBeforeSchema is kong_plugin's Option.Secrets for config:
+// until the plugin's schema is read nothing tells which values are secret,
+// so SecretStrings without a schema decides (every string, and numbers
+// named like secrets), from validation on; the module narrows the list
+// with the schema once it has it (Module.SetOptionSecrets).
+func ConfigSecretsBeforeSchema(value any) []string {
+	config, ok := Normalize(value).(map[string]any)
+	if !ok {
+		return ansible.AllLeaves(value)
+	}
+	return (*PluginSchema)(nil).SecretStrings(config)
 }
 
 // GetPath reads the value at a path of keys in nested maps.

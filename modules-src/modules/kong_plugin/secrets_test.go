@@ -91,3 +91,25 @@ func TestPlugin_ConfigNarrowedBySchema(t *testing.T) {
 	assert.Equal(t, map[string]any{"minute": "abc", "policy": "redis",
 		"redis": map[string]any{"host": "redis.test", "password": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}}, cfg)
 }
+
+// TestPlugin_NumbersOfUnknownKeysDoNotGarbleMessages: a config key the
+// schema does not know (a typo, or a 3.x record sent to Kong 2.8) may hold
+// a secret string, but its numbers are not masked: masking "0" everywhere
+// turned Kong's "HTTP 400" into "HTTP 4********" and the status into a
+// string. The same holds before the schema is read (an unreachable node).
+func TestPlugin_NumbersOfUnknownKeysDoNotGarbleMessages(t *testing.T) {
+	t.Parallel()
+	env := withService(t, "3.9.3")
+	out := env.Run(Definition, args("name", "rate-limiting", "service", "svc", "config", map[string]any{"minute": 5, "sync_rat": 0}))
+	require.Equal(t, true, out["failed"], "%v", out)
+	assert.Contains(t, out["msg"], "HTTP 400")
+	assert.Contains(t, out["msg"], "config.sync_rat: unknown field")
+	assert.EqualValues(t, 400, out["status"])
+
+	out = ansible.Execute(t.Context(), Definition, args("admin_url", "http://127.0.0.1:1", "admin_retries", 0,
+		"name", "rate-limiting", "config", map[string]any{"minute": 1, "second": 0, "password": 98765}))
+	require.Equal(t, true, out["failed"], "%v", out)
+	assert.Contains(t, out["msg"], "127.0.0.1:1", "numbers of the config do not garble the message")
+	raw, _ := json.Marshal(out["invocation"])
+	assert.NotContains(t, string(raw), "98765", "a number named like a secret is masked before the schema is known")
+}

@@ -65,10 +65,11 @@ var Definition = &ansible.Definition{
 			"consumer_group": strOpt("Name or id of the consumer group the plugin applies to (Kong Enterprise 3.4 and later)."),
 			"config": {
 				Type: ansible.Dict,
-				// Every leaf is masked until the plugin's schema tells
-				// which are secret (run narrows them): a failure before
-				// that must not echo a password.
-				Secrets: ansible.AllLeaves,
+				// Every string (and number named like a secret) is masked
+				// until the plugin's schema tells which are secret (run
+				// narrows them): a failure before that must not echo a
+				// password.
+				Secrets: kong.ConfigSecretsBeforeSchema,
 				Description: []string{
 					"The plugin's configuration, as in Kong's documentation of the plugin. Only the keys given are compared and changed (nested records key by key).",
 					"Kong fills the other keys with the plugin's defaults when it creates the plugin.",
