@@ -32,8 +32,24 @@ notes:
   - Works in check mode and never reports a change.
   - >-
     To redeploy, loop over the lists, e.g. C(platform.ops.kong_route) with C(args: "{{ item }}") and C(loop: "{{
-    export.routes }}"); ansible-core warns that a variable as args is unsafe with untrusted data. Apply services first,
-    then consumers, routes and plugins.
+    export.routes }}"). Apply services first, then consumers, routes and plugins.
+  - >-
+    Ansible prints each loop item in the task output, and C(-v) prints it in the result as well: give every loop over an
+    export C(loop_control: {label: "{{ item.name }}"}), and C(no_log: true) when the export was made with
+    I(include_secrets=true), or its secrets end up in the output and the logs.
+  - >-
+    With C(args: "{{ item }}"), ansible-core 2.14 warns C(Using a variable for a task's 'args' is unsafe in some
+    situations): the values of args taken from a variable are templated. To avoid it, spell the options out as in the
+    last example.
+  - >-
+    An export is meant for a Kong of the same major version. Plugin config is not translated between Kong 3.x and 2.8
+    (for example 3.x's C(redis) record of rate-limiting is C(redis_host), C(redis_port) and so on in 2.8);
+    I(drop_defaults=true) at least leaves out the defaults a 2.8 node does not know. Route paths are the exception:
+    M(platform.ops.kong_route) removes the C(~) of a 3.x regex path for Kong 2.8, and warns about a path exported from
+    2.8 that 3.x would read as a plain prefix (write it with C(~) if it is a regex).
+  - >-
+    Consumer credentials (key-auth keys, basic-auth passwords and so on) are not exported: they are secrets. Declare
+    them with M(platform.ops.kong_consumer_credential).
   - >-
     Deprecated shorthand config fields that Kong 3.8+ echoes (for example rate-limiting's C(redis_host)) are left out:
     their values are in the fields that replace them.
@@ -87,6 +103,8 @@ EXAMPLES = r'''
     service: example-service
   register: export
 
+# A loop prints each item in the task output: label it with the name.
+# (ansible-core warns that args from a variable are unsafe, see the notes.)
 - name: Redeploy it on another Kong (services first, then routes and plugins)
   module_defaults:
     group/platform.ops.kong:
@@ -96,14 +114,20 @@ EXAMPLES = r'''
       platform.ops.kong_service:
       args: "{{ item }}"
       loop: "{{ export.services }}"
+      loop_control:
+        label: "{{ item.name | default(item.id) }}"
     - name: Routes
       platform.ops.kong_route:
       args: "{{ item }}"
       loop: "{{ export.routes }}"
+      loop_control:
+        label: "{{ item.name | default(item.id) }}"
     - name: Plugins
       platform.ops.kong_plugin:
       args: "{{ item }}"
       loop: "{{ export.plugins }}"
+      loop_control:
+        label: "{{ item.name }}"
 
 - name: Short export of everything, secrets included (keep them out of logs)
   platform.ops.kong_info:
@@ -112,6 +136,17 @@ EXAMPLES = r'''
     include_secrets: true
   no_log: true
   register: full
+
+# With secrets in the export, every task that loops over it needs no_log:
+# the label keeps the default output short, but -v prints the whole item.
+- name: Redeploy its plugins, secrets included
+  platform.ops.kong_plugin:
+    admin_url: http://kong-b:8001
+  args: "{{ item }}"
+  loop: "{{ full.plugins }}"
+  loop_control:
+    label: "{{ item.name }}"
+  no_log: true
 
 - name: Export a service and a consumer with the plugins scoped to it
   platform.ops.kong_info:
@@ -128,6 +163,8 @@ EXAMPLES = r'''
     methods: "{{ item.methods | default(omit) }}"
     strip_path: "{{ item.strip_path | default(omit) }}"
   loop: "{{ export.routes }}"
+  loop_control:
+    label: "{{ item.name | default(item.id) }}"
 '''
 
 RETURN = r'''

@@ -6,6 +6,8 @@ const examples = `- name: Export a service with its routes and plugins
     service: example-service
   register: export
 
+# A loop prints each item in the task output: label it with the name.
+# (ansible-core warns that args from a variable are unsafe, see the notes.)
 - name: Redeploy it on another Kong (services first, then routes and plugins)
   module_defaults:
     group/platform.ops.kong:
@@ -15,14 +17,20 @@ const examples = `- name: Export a service with its routes and plugins
       platform.ops.kong_service:
       args: "{{ item }}"
       loop: "{{ export.services }}"
+      loop_control:
+        label: "{{ item.name | default(item.id) }}"
     - name: Routes
       platform.ops.kong_route:
       args: "{{ item }}"
       loop: "{{ export.routes }}"
+      loop_control:
+        label: "{{ item.name | default(item.id) }}"
     - name: Plugins
       platform.ops.kong_plugin:
       args: "{{ item }}"
       loop: "{{ export.plugins }}"
+      loop_control:
+        label: "{{ item.name }}"
 
 - name: Short export of everything, secrets included (keep them out of logs)
   platform.ops.kong_info:
@@ -31,6 +39,17 @@ const examples = `- name: Export a service with its routes and plugins
     include_secrets: true
   no_log: true
   register: full
+
+# With secrets in the export, every task that loops over it needs no_log:
+# the label keeps the default output short, but -v prints the whole item.
+- name: Redeploy its plugins, secrets included
+  platform.ops.kong_plugin:
+    admin_url: http://kong-b:8001
+  args: "{{ item }}"
+  loop: "{{ full.plugins }}"
+  loop_control:
+    label: "{{ item.name }}"
+  no_log: true
 
 - name: Export a service and a consumer with the plugins scoped to it
   platform.ops.kong_info:
@@ -47,6 +66,8 @@ const examples = `- name: Export a service with its routes and plugins
     methods: "{{ item.methods | default(omit) }}"
     strip_path: "{{ item.strip_path | default(omit) }}"
   loop: "{{ export.routes }}"
+  loop_control:
+    label: "{{ item.name | default(item.id) }}"
 `
 
 const returns = `services:

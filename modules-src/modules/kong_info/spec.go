@@ -20,7 +20,15 @@ var Definition = &ansible.Definition{
 	},
 	Notes: []string{
 		"Works in check mode and never reports a change.",
-		"To redeploy, loop over the lists, e.g. C(platform.ops.kong_route) with C(args: \"{{ item }}\") and C(loop: \"{{ export.routes }}\"); ansible-core warns that a variable as args is unsafe with untrusted data. Apply services first, then consumers, routes and plugins.",
+		"To redeploy, loop over the lists, e.g. C(platform.ops.kong_route) with C(args: \"{{ item }}\") and C(loop: \"{{ export.routes }}\"). Apply services first, then consumers, routes and plugins.",
+		"Ansible prints each loop item in the task output, and C(-v) prints it in the result as well: give every loop over an export C(loop_control: {label: \"{{ item.name }}\"}), " +
+			"and C(no_log: true) when the export was made with I(include_secrets=true), or its secrets end up in the output and the logs.",
+		"With C(args: \"{{ item }}\"), ansible-core 2.14 warns C(Using a variable for a task's 'args' is unsafe in some situations): the values of args taken from a variable are templated. " +
+			"To avoid it, spell the options out as in the last example.",
+		"An export is meant for a Kong of the same major version. Plugin config is not translated between Kong 3.x and 2.8 " +
+			"(for example 3.x's C(redis) record of rate-limiting is C(redis_host), C(redis_port) and so on in 2.8); I(drop_defaults=true) at least leaves out the defaults a 2.8 node does not know. " +
+			"Route paths are the exception: M(platform.ops.kong_route) removes the C(~) of a 3.x regex path for Kong 2.8, and warns about a path exported from 2.8 that 3.x would read as a plain prefix (write it with C(~) if it is a regex).",
+		"Consumer credentials (key-auth keys, basic-auth passwords and so on) are not exported: they are secrets. Declare them with M(platform.ops.kong_consumer_credential).",
 		"Deprecated shorthand config fields that Kong 3.8+ echoes (for example rate-limiting's C(redis_host)) are left out: their values are in the fields that replace them.",
 	},
 	Fragments: []*ansible.Fragment{kong.Fragment},
