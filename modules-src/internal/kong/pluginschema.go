@@ -423,12 +423,16 @@ func stripRecord(rec *FieldDef, m map[string]any) {
 // wrote it as well as prepared: a deprecated shorthand is secret when a
 // field it stands for is, and a number under a secret field is listed in
 // its JSON text (a password given as 12345). A key the schema does not know
-// (or every key, for a nil PluginSchema: the schema is not read yet) may
-// hold anything, so its strings are listed too; its numbers are not, unless
-// their name looks secret: masking "0" or "5" wherever it occurs would
-// garble every message ("HTTP 4********") for nothing.
+// may hold anything, so its strings are listed too; its numbers are not,
+// unless their name looks secret: masking "0" wherever it occurs would
+// garble every message ("HTTP 4********") for nothing. Without a schema (a
+// nil PluginSchema: it is not read yet) every key is of unknown secrecy, and
+// only its strings of minUnknownSecret characters or more are listed, or
+// rate-limiting's policy "local" would turn an unreachable
+// http://localhost:8001 into "http://********host:8001".
 func (ps *PluginSchema) SecretStrings(config Object) []string {
 	var out []string
+	minUnknown := 1
 	var walk func(v any, s *Shape, secret, unknown bool)
 	walk = func(v any, s *Shape, secret, unknown bool) {
 		if s != nil && s.Secret {
@@ -436,7 +440,7 @@ func (ps *PluginSchema) SecretStrings(config Object) []string {
 		}
 		switch t := v.(type) {
 		case string:
-			if (secret || unknown) && t != "" {
+			if (secret && t != "") || (unknown && len(t) >= minUnknown) {
 				out = append(out, t)
 			}
 		case float64:
@@ -472,16 +476,24 @@ func (ps *PluginSchema) SecretStrings(config Object) []string {
 	var root *Shape
 	if ps != nil {
 		root = ps.Config.Shape()
+	} else {
+		minUnknown = minUnknownSecret
 	}
 	walk(config, root, false, ps == nil)
 	sort.Strings(out)
 	return out
 }
 
+// minUnknownSecret is the length from which a config string is masked
+// before the plugin's schema is read, when its name does not look secret
+// either: what a schema or a name marks secret is masked whatever its
+// length.
+const minUnknownSecret = 8
+
 // ConfigSecretsBeforeSchema is kong_plugin's Option.Secrets for config:
 // until the plugin's schema is read nothing tells which values are secret,
-// so SecretStrings without a schema decides (every string, and numbers
-// named like secrets), from validation on; the module narrows the list
+// so SecretStrings without a schema decides (strings of 8 characters or
+// more, and whatever is named like a secret), from validation on; the module narrows the list
 // with the schema once it has it (Module.SetOptionSecrets).
 func ConfigSecretsBeforeSchema(value any) []string {
 	config, ok := Normalize(value).(map[string]any)

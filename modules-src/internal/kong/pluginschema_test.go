@@ -96,6 +96,12 @@ func TestPluginSchema_ShapeDefaultsAndShorthands(t *testing.T) {
 		"minute": 5.0, "policy": "redis", "redis_password": "sh", "redis_host": "h",
 		"redis": map[string]any{"password": 12345.0, "host": "h"}, "paswrod": "typo",
 	}))
+	// Before the schema is read: what is named like a secret, whatever its
+	// length, and other strings from 8 characters on; no other number.
+	assert.Equal(t, []string{"12345", "http://u:pw@log.test/", "sh"}, (*PluginSchema)(nil).SecretStrings(Object{
+		"minute": 5.0, "policy": "local", "redis_password": "sh", "http_endpoint": "http://u:pw@log.test/",
+		"redis": map[string]any{"password": 12345.0, "port": 6379.0},
+	}))
 }
 
 func TestPluginScope(t *testing.T) {

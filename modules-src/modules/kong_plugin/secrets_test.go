@@ -106,10 +106,10 @@ func TestPlugin_NumbersOfUnknownKeysDoNotGarbleMessages(t *testing.T) {
 	assert.Contains(t, out["msg"], "config.sync_rat: unknown field")
 	assert.EqualValues(t, 400, out["status"])
 
-	out = ansible.Execute(t.Context(), Definition, args("admin_url", "http://127.0.0.1:1", "admin_retries", 0,
-		"name", "rate-limiting", "config", map[string]any{"minute": 1, "second": 0, "password": 98765}))
+	out = ansible.Execute(t.Context(), Definition, args("admin_url", "http://localhost:1", "admin_retries", 0,
+		"name", "rate-limiting", "config", map[string]any{"minute": 1, "second": 0, "policy": "local", "password": 98765}))
 	require.Equal(t, true, out["failed"], "%v", out)
-	assert.Contains(t, out["msg"], "127.0.0.1:1", "numbers of the config do not garble the message")
+	assert.Contains(t, out["msg"], "http://localhost:1/", "short values of the config do not garble the message")
 	raw, _ := json.Marshal(out["invocation"])
 	assert.NotContains(t, string(raw), "98765", "a number named like a secret is masked before the schema is known")
 }
