@@ -36,6 +36,10 @@ notes:
     its first start, not configure.sh. After C(present) or C(regenerated) the id may therefore still be missing; the
     module then returns C(cluster_id=null) with a warning instead of failing.
   - >-
+    C(regenerated) is an action, not a state: every run that passes the guards removes the id and the configuration,
+    runs configure.sh and reports a change (with a new backup in C(conf/conf.old/)). Run it once, for example from a
+    playbook run by hand, not in a playbook that is applied repeatedly.
+  - >-
     On a node whose CLDB or ZooKeeper state already exists, C(regenerated) may bring back the old id (it is kept in that
     state); the module warns when the id did not change.
   - >-
@@ -177,7 +181,7 @@ EXAMPLES = r'''
 
 - name: Show the old and the new id
   ansible.builtin.debug:
-    msg: "{{ regen.previous_cluster_id }} -> {{ regen.cluster_id }}"
+    msg: "{{ regen.previous_cluster_id | default('none', true) }} -> {{ regen.cluster_id | default('assigned when the CLDB first starts', true) }}"
 '''
 
 RETURN = r'''

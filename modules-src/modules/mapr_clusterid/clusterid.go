@@ -24,7 +24,7 @@ var pollEvery = 500 * time.Millisecond
 
 const (
 	wardenUnit      = "mapr-warden"
-	noIDYetWarning  = "conf/clusterid does not exist yet: the cluster id is assigned when the CLDB first starts (which component writes the file is UNCONFIRMED), so cluster_id is null"
+	noIDYetWarning  = "conf/clusterid does not exist yet: the cluster id is assigned when the CLDB first starts, so cluster_id is null"
 	cldbRunningLine = "CLDB State change : RUNNING"
 )
 

@@ -24,7 +24,7 @@ const examples = `- name: Read the cluster id and configuration
 
 - name: Show the old and the new id
   ansible.builtin.debug:
-    msg: "{{ regen.previous_cluster_id }} -> {{ regen.cluster_id }}"
+    msg: "{{ regen.previous_cluster_id | default('none', true) }} -> {{ regen.cluster_id | default('assigned when the CLDB first starts', true) }}"
 `
 
 const returns = `cluster_id:

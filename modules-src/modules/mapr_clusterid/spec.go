@@ -31,6 +31,8 @@ var Definition = &ansible.Definition{
 	},
 	Notes: []string{
 		"Which component writes C(conf/clusterid), and when, is not documented publicly. The evidence points at the CLDB on its first start, not configure.sh. After C(present) or C(regenerated) the id may therefore still be missing; the module then returns C(cluster_id=null) with a warning instead of failing.",
+		"C(regenerated) is an action, not a state: every run that passes the guards removes the id and the configuration, runs configure.sh and reports a change (with a new backup in C(conf/conf.old/)). " +
+			"Run it once, for example from a playbook run by hand, not in a playbook that is applied repeatedly.",
 		"On a node whose CLDB or ZooKeeper state already exists, C(regenerated) may bring back the old id (it is kept in that state); the module warns when the id did not change.",
 		"configure.sh keeps the first line of C(mapr-clusters.conf) as the current cluster and only appends a line for another name, so C(present) with another I(cluster_name) on a configured node fails with a clear message; use C(regenerated) for a rename.",
 		"The ZooKeeper set is read from C(zookeeper.servers) in C(warden.conf); a node whose warden.conf lacks it is always reconfigured by C(present).",
