@@ -42,9 +42,22 @@ func ErrorFromKong(err error, doing string) error {
 		out["kong_error"] = body.Name
 	}
 	return &ansible.Failure{
-		Msg:    fmt.Sprintf("%s failed: Kong answered HTTP %d: %s", doing, apiErr.Code(), msg),
+		Msg:    fmt.Sprintf("%s failed: Kong answered HTTP %d: %s%s", doing, apiErr.Code(), msg, authHint(apiErr.Code())),
 		Fields: out,
 	}
+}
+
+// authHint points a refused request at the options that decide it: Kong
+// Enterprise's RBAC answers 401 without a valid token and 403 when the
+// token's user may not use the endpoint (in that workspace).
+func authHint(status int) string {
+	switch status {
+	case 401:
+		return " (give the RBAC token with admin_token or KONG_ADMIN_TOKEN)"
+	case 403:
+		return " (the RBAC user of admin_token may not do this here: check its roles in this workspace)"
+	}
+	return ""
 }
 
 // ErrorBody is Kong's error envelope with its field errors flattened.

@@ -49,8 +49,17 @@ func TestErrorFromKong_PlainMessageWithoutFields(t *testing.T) {
 	err := ErrorFromKong(gokong.NewAPIErrorWithRaw(401, "Invalid credentials. Token or User credentials required", []byte(`{"message":"Invalid credentials. Token or User credentials required"}`)), "reading service \"s\"")
 	var f *ansible.Failure
 	require.True(t, errors.As(err, &f))
-	assert.Equal(t, `reading service "s" failed: Kong answered HTTP 401: Invalid credentials. Token or User credentials required`, f.Msg)
+	assert.Equal(t, `reading service "s" failed: Kong answered HTTP 401: Invalid credentials. Token or User credentials required (give the RBAC token with admin_token or KONG_ADMIN_TOKEN)`, f.Msg)
 	assert.Equal(t, map[string]any{"status": 401}, f.Fields)
+}
+
+func TestErrorFromKong_ForbiddenPointsAtTheTokensRoles(t *testing.T) {
+	t.Parallel()
+	err := ErrorFromKong(gokong.NewAPIErrorWithRaw(403, "Forbidden", []byte(`{"message":"Forbidden"}`)), "creating service \"s\"")
+	var f *ansible.Failure
+	require.True(t, errors.As(err, &f))
+	assert.Equal(t, `creating service "s" failed: Kong answered HTTP 403: Forbidden (the RBAC user of admin_token may not do this here: check its roles in this workspace)`, f.Msg)
+	assert.Equal(t, map[string]any{"status": 403}, f.Fields)
 }
 
 func TestErrorFromKong_NonHTTPErrorKeepsItsText(t *testing.T) {
