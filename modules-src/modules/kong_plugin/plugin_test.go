@@ -318,6 +318,8 @@ func TestPlugin_Errors(t *testing.T) {
 					[]string{"at least one of these fields must be non-empty"}, nil},
 				{"unknown plugin", args("name", "no-such-plugin"),
 					[]string{`plugin "no-such-plugin" is not installed on Kong ` + v + ` (GET /schemas/plugins/no-such-plugin: HTTP 404: No plugin named 'no-such-plugin')`, "installed plugins: acl, "}, nil},
+				{"a typo of an installed plugin", args("name", "rate-limitting"),
+					[]string{`plugin "rate-limitting" is not installed`, "; did you mean rate-limiting?; installed plugins: "}, nil},
 				{"missing service", args("name", "cors", "service", "nope"),
 					[]string{`service "nope" does not exist: create it first`}, nil},
 				{"scope the plugin forbids", args("name", "key-auth", "consumer", "alice"),
