@@ -50,7 +50,7 @@ func (s *Server) getRoot(*request) response {
 		},
 	}
 	body := map[string]any{
-		"version":       s.opts.Version,
+		"version":       s.ReportedVersion(),
 		"tagline":       "Welcome to kong",
 		"hostname":      hostname,
 		"node_id":       s.nodeID,
@@ -63,8 +63,20 @@ func (s *Server) getRoot(*request) response {
 	if s.opts.RouterFlavor != "" {
 		conf["router_flavor"] = s.opts.RouterFlavor
 	}
+	if s.opts.Enterprise {
+		// go-kong's RunWhenEnterprise reads configuration.rbac (a string)
+		// and configuration.portal (a bool); a missing key panics it.
+		conf["rbac"] = "off"
+		if s.opts.AdminToken != "" {
+			conf["rbac"] = "on"
+		}
+		conf["portal"] = false
+	}
 	if s.v3 {
 		body["edition"] = "community"
+		if s.opts.Enterprise {
+			body["edition"] = "enterprise"
+		}
 		conf["wasm"] = false
 		body["lua_version"] = "LuaJIT 2.1.0-20231117"
 	} else {

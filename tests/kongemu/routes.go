@@ -79,6 +79,9 @@ func (s *Server) routes() []route {
 			add("POST", "/upstreams/{parent}/targets/{key}/{address}/"+state, s.markTarget)
 		}
 	}
+	if s.ent != nil {
+		s.workspaceRoutes(add)
+	}
 	// decK lists mtls-auths (an Enterprise credential); serve it empty.
 	add("GET", "/mtls-auths", func(*request) response { return ok(http.StatusOK, map[string]any{"data": []any{}, "next": nil}) })
 	return rs

@@ -38,10 +38,16 @@ type Options struct {
 	// reports none unless this is set, which go-kong's tests need to run
 	// their route and service tests at all.
 	RouterFlavor string
-	Log          io.Writer     // one line per request; nil disables the log
-	Faults       []*Fault      // faults active from the start
-	Now          func() int64  // clock for created_at/updated_at (tests fix it)
-	NewID        func() string // id generator (tests fix it)
+	// Enterprise emulates Kong Enterprise in its place: GET / reports an
+	// Enterprise version (see ReportedVersion) with configuration.rbac and
+	// portal, /workspaces is served and every endpoint is also served under
+	// /{workspace}/ with a separate entity store per workspace
+	// (workspaces.go). Off, nothing of this exists (Kong OSS).
+	Enterprise bool
+	Log        io.Writer     // one line per request; nil disables the log
+	Faults     []*Fault      // faults active from the start
+	Now        func() int64  // clock for created_at/updated_at (tests fix it)
+	NewID      func() string // id generator (tests fix it)
 }
 
 // Server is the emulator. It implements http.Handler.
@@ -54,10 +60,16 @@ type Server struct {
 	defs        map[string]*entityDef // by DAO name
 	table       []route
 	nodeID      string
-	requests    atomic.Int64
+	requests    *atomic.Int64 // shared by the workspace views
 
-	mu sync.RWMutex // guards db
-	db *store
+	mu *sync.RWMutex // guards db (and, in Enterprise mode, every workspace); shared by the views
+	db *store        // the default workspace's entities (a view: its workspace's)
+
+	// Enterprise mode only (nil for OSS): the workspace registry, shared by
+	// every view; root is the Server that New returned, views are Servers
+	// serving one other workspace each.
+	ent  *enterprise
+	root *Server
 
 	faults faultSet
 }
@@ -82,7 +94,9 @@ func New(opts Options) (*Server, error) {
 	}
 	attachTypedefs(set, v3)
 	s := &Server{opts: opts, v3: v3, schemas: set, pluginCache: buildPluginSchemas(set),
-		defs: map[string]*entityDef{}, db: newStore(), nodeID: uuid.NewString()}
+		defs: map[string]*entityDef{}, db: newStore(), nodeID: uuid.NewString(),
+		mu: &sync.RWMutex{}, requests: &atomic.Int64{}}
+	s.root = s
 	for _, d := range entityDefs(v3) {
 		if set.entities[d.dao] == nil {
 			continue
@@ -95,17 +109,42 @@ func New(opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
+	if opts.Enterprise {
+		if err := s.enableEnterprise(); err != nil {
+			return nil, err
+		}
+	}
 	s.table = s.routes()
 	return s, nil
 }
 
-// Version is the emulated Kong version.
+// Version is the emulated Kong version (the schemas' and rules' version).
 func (s *Server) Version() string { return s.opts.Version }
 
-// Reset empties the database and removes every fault.
+// ReportedVersion is the version GET / and the Server header report: the
+// emulated version, or with Options.Enterprise that version as a Kong
+// Enterprise build, e.g. "3.9.3.0-enterprise-edition". go-kong's
+// ParseSemanticVersion reads it as 3.9.3.0+enterprise, which
+// IsKongGatewayEnterprise accepts (a fourth number or "enterprise"), and
+// its version range gates see the same 3.9.3 as for the OSS emulator; Kong
+// reports edition "enterprise" when the version contains "enterprise"
+// (kong-admin-spec.md 7.1). The build number is made up: real Enterprise
+// releases have their own numbering.
+func (s *Server) ReportedVersion() string {
+	if s.opts.Enterprise {
+		return s.opts.Version + ".0-enterprise-edition"
+	}
+	return s.opts.Version
+}
+
+// Reset empties the database (in Enterprise mode: every workspace but an
+// empty default one) and removes every fault.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	s.db = newStore()
+	if s.ent != nil {
+		s.resetWorkspaces()
+	}
 	s.mu.Unlock()
 	s.faults.clear()
 }
@@ -233,6 +272,18 @@ func moreSpecific(a, b []string) bool {
 
 func (s *Server) dispatch(r *http.Request) response {
 	segs := pathSegments(r.URL)
+	if s.ent != nil {
+		view, rest := s.workspaceFor(segs)
+		if view == nil {
+			return notFound()
+		}
+		return view.dispatchIn(r, rest)
+	}
+	return s.dispatchIn(r, segs)
+}
+
+// match returns the pattern of the most specific route for segs, or "".
+func (s *Server) match(segs []string) string {
 	var best []string
 	bestPattern := ""
 	for _, rt := range s.table {
@@ -243,6 +294,13 @@ func (s *Server) dispatch(r *http.Request) response {
 			best, bestPattern = rt.segs, rt.pattern
 		}
 	}
+	return bestPattern
+}
+
+// dispatchIn serves segs (the path, without any workspace prefix) from
+// this Server's route table.
+func (s *Server) dispatchIn(r *http.Request, segs []string) response {
+	bestPattern := s.match(segs)
 	if bestPattern == "" {
 		return notFound()
 	}
@@ -348,7 +406,7 @@ const unsupportedMediaPage = "<html>\r\n<head><title>415 Unsupported Media Type<
 // JSON body or the error envelope.
 func (s *Server) write(w http.ResponseWriter, r *http.Request, resp response) {
 	h := w.Header()
-	h.Set("Server", "kong/"+s.opts.Version)
+	h.Set("Server", "kong/"+s.ReportedVersion())
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Access-Control-Allow-Credentials", "true")
 	h.Set("X-Kong-Admin-Latency", "0")

@@ -40,13 +40,14 @@ func run(args []string, logw io.Writer) error {
 	key := fl.String("tls-key", "", "PEM private key for --tls-cert")
 	ca := fl.String("client-ca", "", "PEM CA bundle: require client certificates signed by it (mTLS)")
 	flavor := fl.String("router-flavor", "", "configuration.router_flavor reported by GET / (3.x default traditional_compatible; 2.8 reports none unless set)")
+	enterprise := fl.Bool("enterprise", false, "emulate Kong Enterprise: an Enterprise version in GET /, /workspaces and /{workspace}/... endpoints")
 	quiet := fl.Bool("quiet", false, "do not log one line per request")
 	var faults faultFlags
 	fl.Var(&faults, "fault", `inject a fault, repeatable: "METHOD PATH-REGEXP key=value ..." with keys count, latency, status, body, retry_after, reset (e.g. "GET ^/services status=503 count=2")`)
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	opts := kongemu.Options{Version: *version, AdminToken: *token, RouterFlavor: *flavor}
+	opts := kongemu.Options{Version: *version, AdminToken: *token, RouterFlavor: *flavor, Enterprise: *enterprise}
 	if !*quiet {
 		opts.Log = logw
 	}
@@ -70,7 +71,7 @@ func run(args []string, logw io.Writer) error {
 		scheme = "https"
 	}
 	// The address line is machine-readable: scripts that pass port 0 read it.
-	fmt.Fprintf(logw, "kong-emulator: Kong %s Admin API listening on %s://%s\n", srv.Version(), scheme, ln.Addr())
+	fmt.Fprintf(logw, "kong-emulator: Kong %s Admin API listening on %s://%s\n", srv.ReportedVersion(), scheme, ln.Addr())
 	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
