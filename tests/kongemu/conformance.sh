@@ -12,7 +12,11 @@
 # which asserts that KONG_ADMIN_URL is unset) and prints one line per test
 # (PASS/SKIP/FAIL, "*" marks the core set of kong-admin-spec.md section 11.1),
 # the counts for the core set and for everything; exits non-zero on any
-# failure. Needs the Go toolchain and the Go module proxy (to fetch go-kong's
+# failure. Then, against a fresh emulator started with --enterprise (Kong
+# Enterprise mode, 3.9.3), it runs go-kong's Enterprise workspace tests
+# (build tag "enterprise": TestWorkspaceService, TestWorkspaceServiceList,
+# TestWorkspaceServiceListAll) and fails on any failure or skip, or if fewer
+# than all three pass (CONFORMANCE_ENTERPRISE=0 leaves this run out). Needs the Go toolchain and the Go module proxy (to fetch go-kong's
 # test dependencies once). CONFORMANCE_RUN=<regex> narrows the run.
 set -euo pipefail
 
@@ -47,12 +51,12 @@ cp -r "$src" "$work/go-kong"
 chmod -R u+w "$work/go-kong"
 (cd "$work/go-kong" && go mod download)
 
-# start_emulator TARGET: starts a fresh emulator on a free loopback port and
-# sets emu_url.
+# start_emulator TARGET [FLAG ...]: starts a fresh emulator on a free
+# loopback port (with the extra flags) and sets emu_url.
 start_emulator() {
 	local log="$work/emulator-$1.log" version="${1%%:*}" flavor=""
 	[[ "$1" == *:* ]] && flavor="${1#*:}"
-	"$work/kong-emulator" --listen 127.0.0.1:0 --kong-version "$version" --router-flavor "$flavor" 2>"$log" &
+	"$work/kong-emulator" --listen 127.0.0.1:0 --kong-version "$version" --router-flavor "$flavor" "${@:2}" 2>"$log" &
 	emu_pid=$!
 	for _ in $(seq 1 100); do
 		if addr="$(grep -o 'listening on http://[0-9.:]*' "$log" 2>/dev/null)"; then
@@ -148,4 +152,34 @@ for v in "${versions[@]}"; do
 		echo "decK smoke (Kong $v): not run, deck is not installed (apt-get install deck)"
 	fi
 done
+
+# Kong Enterprise mode: go-kong's workspace tests. They call no
+# RunWhenEnterprise gate, so they cannot skip on their own; every one of
+# them must pass.
+ENTERPRISE_TESTS='^(TestWorkspaceService|TestWorkspaceServiceList|TestWorkspaceServiceListAll)$'
+if [ "${CONFORMANCE_ENTERPRISE:-1}" != 0 ]; then
+	echo "== go-kong $GOKONG_VERSION Enterprise workspace tests (-tags enterprise) against kong-emulator --enterprise (Kong 3.9.3)"
+	start_emulator 3.9.3 --enterprise
+	out="$work/go-test-enterprise.log"
+	set +e
+	(cd "$work/go-kong" && KONG_ADMIN_URL="$emu_url" GOFLAGS=-mod=mod \
+		go test -tags enterprise ./kong -count=1 -v -run "$ENTERPRISE_TESTS") >"$out" 2>&1
+	rc=$?
+	set -e
+	stop_emulator
+	grep -E '^--- (PASS|SKIP|FAIL): ' "$out" | sed -E 's/^--- ([A-Z]+): ([^ ]+).*/\1 \2/' | sort -k2 >"$work/results-enterprise"
+	while read -r result name; do
+		printf "    %-4s %s\n" "$result" "$name"
+	done <"$work/results-enterprise"
+	pass=$(grep -c '^PASS ' "$work/results-enterprise" || true)
+	skip=$(grep -c '^SKIP ' "$work/results-enterprise" || true)
+	fail=$(grep -c '^FAIL ' "$work/results-enterprise" || true)
+	echo "Kong 3.9.3 Enterprise workspace tests: $pass passed, $skip skipped, $fail failed (go test exit $rc)"
+	if [ "$pass" -ne 3 ] || [ "$skip" -ne 0 ] || [ "$fail" -ne 0 ] || [ "$rc" -ne 0 ]; then
+		status=1
+		echo "---- Enterprise workspace tests: all 3 must pass, none skip ----"
+		grep -E -B2 -A25 '^\s*--- (FAIL|SKIP)' "$out" | head -300 || tail -50 "$out"
+		[ "$pass$skip$fail" = 000 ] && tail -50 "$out"
+	fi
+fi
 exit $status
