@@ -80,9 +80,6 @@ func ConfigFromParams(m *ansible.Module) (Config, error) {
 			if !ok {
 				s = fmt.Sprint(v)
 			}
-			if HeaderLooksSecret(k) {
-				m.AddSecret(s)
-			}
 			if v == nil {
 				return cfg, fmt.Errorf("admin_headers: header %q has no value (null): give it a string value or leave it out", k)
 			}

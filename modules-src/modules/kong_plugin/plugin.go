@@ -57,8 +57,10 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		return nil, err
 	}
 	if t.schema != nil && p.Given("config") {
-		// Until now every leaf of config was masked (Option.Secrets);
-		// the schema tells which really are secret.
+		// Until now config was masked without a schema (strings of 8
+		// characters or more, and what is named like a secret: see
+		// kong.ConfigSecretsBeforeSchema); the schema tells which values
+		// really are secret.
 		m.SetOptionSecrets("config", t.schema.SecretStrings(kong.Normalize(p.Dict("config"))))
 	}
 	if err := t.resolveScope(ctx, absent); err != nil {
