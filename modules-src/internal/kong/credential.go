@@ -28,10 +28,12 @@ type CredentialType struct {
 	IdentityIsSecret bool
 }
 
-// credentialKind is a credential entity written under its consumer
-// (nested), read by id or endpoint key (key) at top, validated as dao;
-// private when the key is never put in a URL.
-func credentialKind(name, nested, top, dao, key string, private bool, secrets ...string) *Kind {
+// credential describes a credential type and builds its Kind from the same
+// facts, so the two cannot disagree: the entity written under its consumer
+// (nested), read by id or by its identity at top, validated as dao; a
+// secret identity is private (never put in a URL), and secrets are the
+// fields masked in output.
+func credential(name, kindName, nested, top, dao, identity string, identityIsSecret bool, secrets ...string) *CredentialType {
 	fields := map[string]*Shape{
 		"consumer": ForeignKey,
 		"tags":     SetOf(nil),
@@ -39,34 +41,30 @@ func credentialKind(name, nested, top, dao, key string, private bool, secrets ..
 	for _, s := range secrets {
 		fields[s] = &Shape{Type: Scalar, Secret: true}
 	}
-	k := &Kind{Name: name, Collection: nested, TopLevel: top, DAO: dao, KeyField: key, Shape: RecordOf(fields)}
-	if private {
-		k.Private = []string{key}
+	k := &Kind{Name: kindName, Collection: nested, TopLevel: top, DAO: dao, KeyField: identity, Shape: RecordOf(fields)}
+	if identityIsSecret {
+		k.Private = []string{identity}
 	}
-	return k
+	return &CredentialType{Name: name, Kind: k, TopLevel: top, Identity: identity, IdentityIsSecret: identityIsSecret}
 }
 
 // CredentialTypes are the consumer credentials the modules manage, by
 // plugin name.
 var CredentialTypes = map[string]*CredentialType{
-	"key-auth": {Name: "key-auth", TopLevel: "key-auths", Identity: "key", IdentityIsSecret: true,
-		Kind: credentialKind("key-auth credential", "key-auth", "key-auths", "keyauth_credentials", "key", true, "key")},
-	"basic-auth": {Name: "basic-auth", TopLevel: "basic-auths", Identity: "username",
-		Kind: credentialKind("basic-auth credential", "basic-auth", "basic-auths", "basicauth_credentials", "username", false, "password")},
-	"jwt": {Name: "jwt", TopLevel: "jwts", Identity: "key", IdentityIsSecret: true,
-		Kind: credentialKind("jwt credential", "jwt", "jwts", "jwt_secrets", "key", true, "secret")},
-	"hmac-auth": {Name: "hmac-auth", TopLevel: "hmac-auths", Identity: "username",
-		Kind: credentialKind("hmac-auth credential", "hmac-auth", "hmac-auths", "hmacauth_credentials", "username", false, "secret")},
-	"acl": {Name: "acl", TopLevel: "acls", Identity: "group", Kind: aclKind()},
+	"key-auth":   credential("key-auth", "key-auth credential", "key-auth", "key-auths", "keyauth_credentials", "key", true, "key"),
+	"basic-auth": credential("basic-auth", "basic-auth credential", "basic-auth", "basic-auths", "basicauth_credentials", "username", false, "password"),
+	"jwt":        credential("jwt", "jwt credential", "jwt", "jwts", "jwt_secrets", "key", true, "secret"),
+	"hmac-auth":  credential("hmac-auth", "hmac-auth credential", "hmac-auth", "hmac-auths", "hmacauth_credentials", "username", false, "secret"),
+	"acl":        aclType(),
 }
 
-// aclKind: an acl group is unique within its consumer only (Kong's
+// aclType: an acl group is unique within its consumer only (Kong's
 // cache_key {consumer, group}), not across consumers.
-func aclKind() *Kind {
-	k := credentialKind("acl group", "acls", "acls", "acls", "group", false)
-	k.CacheKey = []string{"consumer", "group"}
-	k.CacheKeyParents = []KeyParent{{"consumer", "consumers"}}
-	return k
+func aclType() *CredentialType {
+	t := credential("acl", "acl group", "acls", "acls", "acls", "group", false)
+	t.Kind.CacheKey = []string{"consumer", "group"}
+	t.Kind.CacheKeyParents = []KeyParent{{"consumer", "consumers"}}
+	return t
 }
 
 // Parent is the path of the consumer a credential request writes under
