@@ -177,8 +177,7 @@ type Conn struct {
 	info     *Info
 	infoErr  error
 
-	schemaMu sync.Mutex
-	schemas  map[string]Schema
+	schemas schemaCache
 
 	// Warn reports what a task should tell its user without failing
 	// (Ansible's warnings); Connect sets it to the module's Warn. Nil
@@ -231,7 +230,7 @@ func NewConn(cfg Config) (*Conn, error) {
 		client.SetWorkspace(cfg.Workspace)
 	}
 	client.SetDoer(retryingDoer(retryPolicy{retries: cfg.Retries}))
-	return &Conn{Kong: client, cfg: cfg, http: httpClient, schemas: map[string]Schema{}}, nil
+	return &Conn{Kong: client, cfg: cfg, http: httpClient}, nil
 }
 
 // Config returns the options the Conn was built from.

@@ -12,6 +12,7 @@ import (
 var ConsumerKind = &Kind{
 	Name:       "consumer",
 	Collection: "consumers",
+	Module:     "platform.ops.kong_consumer",
 	KeyField:   "username",
 	Filters:    []string{"custom_id"},
 	Shape: RecordOf(map[string]*Shape{

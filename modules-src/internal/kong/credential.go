@@ -41,7 +41,7 @@ func credential(name, kindName, nested, top, dao, identity string, identityIsSec
 	for _, s := range secrets {
 		fields[s] = &Shape{Type: Scalar, Secret: true}
 	}
-	k := &Kind{Name: kindName, Collection: nested, TopLevel: top, DAO: dao, KeyField: identity, Shape: RecordOf(fields)}
+	k := &Kind{Name: kindName, Module: "platform.ops.kong_consumer_credential", Collection: nested, TopLevel: top, DAO: dao, KeyField: identity, Shape: RecordOf(fields)}
 	if identityIsSecret {
 		k.Private = []string{identity}
 	}
@@ -63,7 +63,7 @@ var CredentialTypes = map[string]*CredentialType{
 func aclType() *CredentialType {
 	t := credential("acl", "acl group", "acls", "acls", "acls", "group", false)
 	t.Kind.CacheKey = []string{"consumer", "group"}
-	t.Kind.CacheKeyParents = []KeyParent{{"consumer", "consumers"}}
+	t.Kind.CacheKeyParents = []KeyParent{{"consumer", "consumers", ConsumerKind}}
 	return t
 }
 

@@ -34,7 +34,9 @@ func TestCredential_NestedWritesAndFind(t *testing.T) {
 					// Find looks the credential up by its identity within
 					// its consumer, an acl's cache key: KeyFound.
 					return &Request{Kind: ct.Kind, Parent: CredentialParent(consumer), Desired: desired, CheckMode: check,
-						Find:     func(ctx context.Context) (Object, error) { return c.FindCredential(ctx, ct, consumer, "", value) },
+						Find: func(ctx context.Context, _ *Request) (Object, error) {
+							return c.FindCredential(ctx, ct, consumer, "", value)
+						},
 						KeyFound: true}
 				}
 				env.Requests()

@@ -83,3 +83,13 @@ func checkPath(method, path string) error {
 	}
 	return nil
 }
+
+// CheckID refuses an id option that is not a UUID (Kong's ids are), before
+// anything is sent; instead says what to use to select the entity by name,
+// e.g. "use name to select a service by name".
+func CheckID(id, instead string) error {
+	if id == "" || uuidRE.MatchString(id) {
+		return nil
+	}
+	return fmt.Errorf("id must be a UUID such as 9f3c6b0e-1111-4222-8333-444455556666, got %q (%s)", id, instead)
+}

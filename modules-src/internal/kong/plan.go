@@ -52,6 +52,24 @@ func PlanAbsent(current Object) *Plan {
 	return &Plan{Op: OpDelete, Current: current}
 }
 
+// renameChange reports the changes under field as one change of path
+// (a pending ref's {"name": ...} stands for the id the real run sets).
+func (p *Plan) renameChange(field string, path []string) {
+	var out []Change
+	merged := false
+	for _, c := range p.Changes {
+		if len(c.Path) > 0 && c.Path[0] == field {
+			if !merged {
+				out = append(out, Change{Path: path, Before: c.Before, After: c.After})
+				merged = true
+			}
+			continue
+		}
+		out = append(out, c)
+	}
+	p.Changes = out
+}
+
 // ChangedFields lists the dotted paths of the plan's changes.
 func (p *Plan) ChangedFields() []string {
 	out := make([]string, len(p.Changes))

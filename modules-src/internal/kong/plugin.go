@@ -15,6 +15,7 @@ import (
 var PluginKind = &Kind{
 	Name:       "plugin",
 	Collection: "plugins",
+	Module:     "platform.ops.kong_plugin",
 	KeyField:   "instance_name",
 	Shape: RecordOf(map[string]*Shape{
 		"service":        ForeignKey,
@@ -31,10 +32,39 @@ var PluginKind = &Kind{
 // PluginScopes are the plugin fields that scope it, most specific first,
 // with the collection each refers to. No scope at all is a global plugin.
 var PluginScopes = []KeyParent{
-	{"route", "routes"},
-	{"service", "services"},
-	{"consumer", "consumers"},
-	{"consumer_group", "consumer_groups"},
+	{"route", "routes", RouteKind},
+	{"service", "services", ServiceKind},
+	{"consumer", "consumers", ConsumerKind},
+	{"consumer_group", "consumer_groups", ConsumerGroupKind},
+}
+
+// ConsumerGroupKind is Kong Enterprise's consumer group, as a plugin scope.
+var ConsumerGroupKind = &Kind{
+	Name:       "consumer group",
+	Collection: "consumer_groups",
+	Module:     "Kong Manager or POST /consumer_groups",
+	KeyField:   "name",
+}
+
+// PluginKindFor is the Kind of one plugin, from its schema: named after it
+// ("rate-limiting plugin"), its config compared and masked by the schema,
+// the deprecated shorthands Kong echoes dropped from what it returns, and
+// its whole entity (GET /schemas/plugins with the plugin's config) for
+// strict defaults and check-mode predictions.
+func PluginKindFor(ps *PluginSchema) *Kind {
+	k := *PluginKind
+	k.Name = ps.Name + " plugin"
+	k.Shape = ps.PluginShape()
+	k.Schema = "plugins/" + ps.Name
+	k.Clean = ps.StripShorthands
+	k.LoadSchema = func(ctx context.Context, c *Conn) (*Schema, error) {
+		plugins, err := c.Schema(ctx, "plugins")
+		if err != nil {
+			return nil, err
+		}
+		return ps.EntitySchema(plugins), nil
+	}
+	return &k
 }
 
 // PluginScope holds the ids of a plugin's scope entities by field name
@@ -143,5 +173,5 @@ func (c *Conn) HasPluginField(ctx context.Context, field string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return ParseFields("plugins", s["fields"]).Field(field) != nil, nil
+	return s.Has(field), nil
 }

@@ -13,7 +13,7 @@ func rateLimitingSchema(t *testing.T) *PluginSchema {
 	t.Helper()
 	raw, err := os.ReadFile("testdata/rate-limiting-3.9.3.json")
 	require.NoError(t, err)
-	var s Schema
+	var s RawSchema
 	require.NoError(t, json.Unmarshal(raw, &s))
 	return ParsePluginSchema("rate-limiting", s)
 }

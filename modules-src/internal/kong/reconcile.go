@@ -3,115 +3,15 @@ package kong
 import (
 	"context"
 	"fmt"
-	"maps"
 	"net/http"
-	"sort"
-
-	"platform.ops/modules-src/internal/ansible"
+	"strings"
 )
 
-// Kind describes one Kong entity type to the engine. Entity files (service.go,
-// ...) each declare one.
-type Kind struct {
-	Name       string // singular, for messages and result keys: "service"
-	Collection string // URL segment and schema name: "services"
-	// KeyField is the entity's endpoint key ("name" for services and routes,
-	// "username" for consumers, "instance_name" for plugins on 3.2+); it is
-	// also never reset by strict mode.
-	KeyField string
-	// Shape says how fields compare. Fields it does not list compare
-	// generically (see Shape); it may be nil.
-	Shape *Shape
-	// Schema is the path under /schemas whose defaults strict mode uses;
-	// empty means Collection. A plugin sets "plugins/<name>".
-	Schema string
-	// DAO is Kong's entity name under /schemas when it differs from the URL
-	// collection: credentials live at /key-auths, /basic-auths, ... but
-	// their schemas are keyauth_credentials, basicauth_credentials, ...
-	// (POST /schemas/{DAO}/validate). Empty means Collection.
-	DAO string
-	// TopLevel is the collection where one entity is read by id or by its
-	// endpoint key when Collection is a nested segment (credentials:
-	// "key-auths" for "key-auth"). Empty means Collection.
-	TopLevel string
-	// Filters are the unique fields Kong can filter the collection by
-	// (GET /consumers?custom_id=X). With KeyField they are how check mode
-	// finds who holds a unique value (see checkUnique).
-	Filters []string
-	// Private are unique fields whose values never go in a URL (a key-auth
-	// key), nor are looked up: check mode warns that it cannot tell who
-	// holds them. A Secret field of Shape is private too.
-	Private []string
-	// CacheKey lists the fields Kong keeps unique together, the DAO's
-	// cache_key, which GET /schemas does not show: one plugin per name and
-	// scope, one acl group per consumer. Fields the node's entity schema
-	// lacks (consumer_group outside Kong Enterprise) are not part of it.
-	// Check mode looks for another holder of the would-be key (see
-	// checkCacheKey).
-	CacheKey []string
-	// CacheKeyParents are the foreign fields of CacheKey, most specific
-	// first, with the collection each refers to: the entities that may
-	// share a key are listed under the first one the key sets
-	// (GET /routes/{id}/plugins, GET /consumers/{id}/acls), or at the top
-	// level (GET /plugins) when it sets none.
-	CacheKeyParents []KeyParent
-}
-
-// KeyParent is a foreign field of a cache key and the collection of the
-// entity it refers to.
-type KeyParent struct{ Field, Collection string }
-
-func (k *Kind) topLevel() string {
-	if k.TopLevel != "" {
-		return k.TopLevel
-	}
-	return k.Collection
-}
-
-func (k *Kind) schemaPath() string {
-	if k.Schema != "" {
-		return k.Schema
-	}
-	return k.daoName()
-}
-
-func (k *Kind) daoName() string {
-	if k.DAO != "" {
-		return k.DAO
-	}
-	return k.Collection
-}
-
-// Selector names the entity a task is about: by id, by endpoint key, or both
-// (then the id wins and a different key value is a rename). Without an id,
-// a Request's Find looks the entity up by Key first: check mode relies on
-// it (nobody else can hold Key) and asks Kong no more about that value.
-type Selector struct {
-	ID  string
-	Key string
-}
-
-// Ref is the path segment that addresses the entity.
-func (s Selector) Ref() string {
-	if s.ID != "" {
-		return s.ID
-	}
-	return s.Key
-}
-
-// Describe names the entity in messages: `service "example"`.
-func (k *Kind) Describe(sel Selector) string {
-	if sel.Key != "" {
-		return fmt.Sprintf("%s %q", k.Name, sel.Key)
-	}
-	if sel.ID != "" {
-		return fmt.Sprintf("%s with id %s", k.Name, sel.ID)
-	}
-	return k.Name
-}
-
-// Request is one reconcile: make the entity exist with Desired (Ensure) or
-// not exist (Remove).
+// Request is one entity a task is about: make it exist with Desired
+// (Conn.Ensure) or not exist (Conn.Remove). A module builds one from its
+// options; kong_declarative builds one per entity of a state. Everything
+// else — resolving references, reading, planning, check-mode validation and
+// prediction, applying, the diff and the returned entity — is the engine's.
 type Request struct {
 	Kind   *Kind
 	Select Selector
@@ -119,8 +19,14 @@ type Request struct {
 	// e.g. {"consumers", "<id>"}: reads and writes then go to Kong's nested
 	// endpoints (/consumers/<id>/key-auth/...), the ones Kong documents for
 	// credentials in every version, and Kind.Collection is the nested
-	// segment ("key-auth"). Kind.DAO names the schema for validation.
+	// segment ("key-auth"). A Ref with Parent set fills it.
 	Parent []string
+	// Refs are the other entities the task names by name or id (a route's
+	// service, a plugin's scope, a credential's consumer). The engine
+	// resolves them into Desired (and Parent) before anything else; one that
+	// does not exist fails a real run and, in check mode, where an earlier
+	// task may create it, is assumed to be created (see Ref).
+	Refs []*Ref
 	// Desired holds only the fields the user set, in Kong's JSON shape
 	// (foreign keys as {"id": ...}). A nil value means "must be null".
 	Desired Object
@@ -128,16 +34,94 @@ type Request struct {
 	// default (read from GET /schemas/{collection}).
 	Strict    bool
 	CheckMode bool
-	// Find reads the current entity (nil when absent). The default is
-	// GET /{collection}/{id or key}; plugins, found by name and scope, set
+	// Find reads the current entity (nil when absent), after the refs are
+	// resolved. The default is GET /{collection}/{id or key}; plugins, found
+	// by name and scope, and credentials, found within their consumer, set
 	// their own.
-	Find func(ctx context.Context) (Object, error)
+	Find func(ctx context.Context, r *Request) (Object, error)
 	// KeyFound: Find looks the entity up by its cache key (a plugin by name
 	// and scope, an acl by its group within its consumer), so when it finds
 	// none no other entity holds the key either, and check mode does not
 	// ask again before a create (see checkCacheKey).
 	KeyFound bool
+	// CreateNeeds are fields Kong requires to create the entity that a task
+	// may leave out when it only changes an existing one (a service's host,
+	// a basic-auth password); CreateNeedsText names them for people
+	// ("host (or url)"), default the fields joined.
+	CreateNeeds     []string
+	CreateNeedsText string
+	// CreateOnly are fields sent only to create the entity: Kong hashes
+	// them (a basic-auth password) or counts them down (a key's ttl), so
+	// what it holds cannot be compared with what the task sets.
+	CreateOnly []string
+	// DiffChangedOnly: the diff of an update shows only the changed fields
+	// (plugin configs are long); otherwise it shows every field the task
+	// manages, changed or not.
+	DiffChangedOnly bool
+	// Guard, when set, sees the current entity (nil when absent) before
+	// anything is planned, to refuse what this node would reject with a
+	// clearer message than Kong's.
+	Guard func(ctx context.Context, current Object) error
+	// ResultKey is the key of the returned entity in the module's result
+	// ("service"); empty returns none.
+	ResultKey string
+
+	missing []*Ref // refs that do not exist (check mode, or state absent)
 }
+
+// Ref is a reference to another entity, as a task gives it: by name (or
+// username) or by id.
+type Ref struct {
+	// Field is the Desired field that gets {"id": ...}.
+	Field string
+	// Parent: the request's collection lives under this entity
+	// (Request.Parent is set to its path).
+	Parent bool
+	// Owns names, for a Parent, what lives under it ("credentials"), for
+	// the message when it does not exist.
+	Owns  string
+	Kind  *Kind  // the entity referred to
+	Value string // its name, username or id, as given
+	// ID is the resolved id. A caller that knows it already (kong_declarative
+	// from its bulk read) sets it, and nothing is asked of Kong.
+	ID string
+	// Pending marks an entity that does not exist yet but is created before
+	// this request is applied: by an earlier task of the play (the engine's
+	// assumption in check mode) or earlier in the same task
+	// (kong_declarative in check mode, which sets it with PendingWhy).
+	Pending    bool
+	PendingWhy string
+}
+
+// placeholder is how a pending reference shows in predictions and diffs:
+// by the name the task gives ({"name": "svc"}), since its id is not known.
+func (ref *Ref) placeholder() Object {
+	key := ref.Kind.KeyField
+	if key == "" || uuidRE.MatchString(ref.Value) {
+		key = "id"
+	}
+	return Object{key: ref.Value}
+}
+
+// notFound is a real run's failure on a ref that does not exist.
+func (ref *Ref) notFound(r *Request) error {
+	if ref.Parent {
+		return fmt.Errorf("%s does not exist: create it first (%s), then its %s", ref.Describe(), ref.Kind.Module, ref.Owns)
+	}
+	return fmt.Errorf("%s of %s does not exist: create it first (%s) or fix the name", ref.Describe(), r.Kind.Describe(r.Select), ref.Kind.Module)
+}
+
+// assumedCreated is check mode's warning on a ref that does not exist.
+func (ref *Ref) assumedCreated(r *Request) string {
+	const assumed = "does not exist (check mode): assuming an earlier task creates it; otherwise this task fails in a real run"
+	if ref.Parent {
+		return fmt.Sprintf("%s %s (%s)", ref.Describe(), assumed, r.Kind.Describe(r.Select))
+	}
+	return fmt.Sprintf("%s of %s %s", ref.Describe(), r.Kind.Describe(r.Select), assumed)
+}
+
+// Describe names the referenced entity: `service "svc"`.
+func (ref *Ref) Describe() string { return fmt.Sprintf("%s %q", ref.Kind.Name, ref.Value) }
 
 // Outcome is what a reconcile did (or, in check mode, would do).
 type Outcome struct {
@@ -146,44 +130,14 @@ type Outcome struct {
 	// Entity is what Kong holds after the task (predicted in check mode;
 	// nil after a delete), secrets masked.
 	Entity Object
-	// Diff is Ansible's {"before": ..., "after": ...} over the managed
-	// fields, secrets masked.
+	// Diff is Ansible's {"before": ..., "after": ...}, secrets masked.
 	Diff map[string]any
 	// Changes are the dotted paths of the fields that changed.
 	Changes []string
 	// Plan is the unmasked plan, for modules that need more.
 	Plan *Plan
-}
 
-// Result is the part of a module's result every Kong module shares:
-// changed, operation, the sorted changed fields (never null), and the
-// diff when Ansible asked for one. Modules add their entity under its key.
-func (o *Outcome) Result(withDiff bool) ansible.Result {
-	changes := ansible.NonNilStrings(o.Changes)
-	sort.Strings(changes)
-	res := ansible.Result{
-		"changed":   o.Changed,
-		"operation": string(o.Op),
-		"changes":   changes,
-	}
-	if withDiff {
-		res["diff"] = o.Diff
-	}
-	return res
-}
-
-// ReuseFirstRead answers a Request's first Find with a read the module has
-// already made (to decide what to ask for), and reads again afterwards:
-// after a 409 the entity changed under the task, so the engine re-reads.
-func ReuseFirstRead(first Object, again func(context.Context) (Object, error)) func(context.Context) (Object, error) {
-	used := false
-	return func(ctx context.Context) (Object, error) {
-		if !used {
-			used = true
-			return first, nil
-		}
-		return again(ctx)
-	}
+	resultKey string
 }
 
 // path is the Admin API path of the request's collection (under Parent),
@@ -193,82 +147,176 @@ func (r *Request) path(segments ...string) string {
 	return PathFor(all...)
 }
 
-func (r *Request) find(ctx context.Context, c *Conn) (Object, error) {
-	if r.Find != nil {
-		return r.Find(ctx)
+// Missing lists the refs that do not exist (check mode assumes an earlier
+// task creates them).
+func (r *Request) Missing() []*Ref { return r.missing }
+
+// missingParent: the entity's parent does not exist, so neither does the
+// entity (and its path cannot be built).
+func (r *Request) missingParent() bool {
+	for _, ref := range r.missing {
+		if ref.Parent {
+			return true
+		}
 	}
-	if r.Select.Ref() == "" {
-		return nil, fmt.Errorf("%s: neither an id nor a %s to look it up by", r.Kind.Name, r.Kind.KeyField)
-	}
-	obj, err := c.Get(ctx, r.path(r.Select.Ref()))
-	if err != nil {
-		return nil, ErrorFromKong(err, "reading "+r.Kind.Describe(r.Select))
-	}
-	return obj, nil
+	return false
 }
 
-// Ensure makes the entity exist with the desired fields. It reads the
-// entity, plans, and then either validates the would-be entity with
-// POST /schemas/{collection}/validate and, since that checks the schema
-// only, who holds the unique values the write sets and its cache key
-// (check mode; see checkUnique and checkCacheKey), or applies the plan:
-// create with PUT /{collection}/{id or key} (idempotent, so a retried or
-// concurrent create cannot make a duplicate) or POST when there is no key,
-// update with a PATCH of the changed fields only. A 409 on create means
-// someone else created it meanwhile: the entity is read again and compared.
-// In check mode the returned entity is the prediction: the current one
-// with the patch merged in, or for a create the schema's defaults under the
-// create body (one GET /schemas/{entity}), like Kong's answer to the write.
+func (r *Request) find(ctx context.Context, c *Conn) (Object, error) {
+	if r.missingParent() {
+		return nil, nil
+	}
+	var obj Object
+	var err error
+	if r.Find != nil {
+		obj, err = r.Find(ctx, r)
+	} else {
+		if r.Select.Ref() == "" {
+			return nil, fmt.Errorf("%s: neither an id nor a %s to look it up by", r.Kind.Name, r.Kind.KeyField)
+		}
+		obj, err = c.Get(ctx, r.path(r.Select.Ref()))
+		err = ErrorFromKong(err, "reading "+r.Kind.Describe(r.Select))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r.Kind.clean(obj), nil
+}
+
+// resolve turns each ref into an id (GET /{collection}/{name or id}) unless
+// the caller resolved it, and writes it into Desired (and Parent). A ref
+// that does not exist is missing: for state present a real run fails; check
+// mode warns and goes on with the ref pending, shown by its name.
+func (c *Conn) resolve(ctx context.Context, r *Request, present bool) error {
+	r.missing = nil
+	for _, ref := range r.Refs {
+		if ref.ID == "" && !ref.Pending {
+			obj, err := c.Get(ctx, PathFor(ref.Kind.Collection, ref.Value))
+			if err != nil {
+				return ErrorFromKong(err, fmt.Sprintf("reading %s of %s", ref.Describe(), r.Kind.Describe(r.Select)))
+			}
+			ref.ID, _ = obj["id"].(string)
+		}
+		if ref.ID != "" {
+			if ref.Parent {
+				r.Parent = []string{ref.Kind.Collection, ref.ID}
+			}
+			if ref.Field != "" {
+				r.Desired[ref.Field] = Object{"id": ref.ID}
+			}
+			continue
+		}
+		r.missing = append(r.missing, ref)
+		if !present {
+			continue
+		}
+		if !r.CheckMode {
+			return ref.notFound(r)
+		}
+		if !ref.Pending {
+			ref.Pending = true
+			c.warn(ref.assumedCreated(r))
+		}
+		if ref.Field != "" {
+			r.Desired[ref.Field] = ref.placeholder()
+		}
+	}
+	return nil
+}
+
+// Ensure makes the entity exist with the desired fields: it resolves the
+// refs, reads the entity, plans, and then either (check mode) validates and
+// predicts the write (see Conn.Check) or applies it (see Conn.Apply). The
+// outcome carries the plan, the entity Kong holds afterwards (predicted in
+// check mode), the changed fields and the diff.
 func (c *Conn) Ensure(ctx context.Context, r *Request) (*Outcome, error) {
+	if r.Desired == nil {
+		r.Desired = Object{}
+	}
+	if err := c.resolve(ctx, r, true); err != nil {
+		return nil, err
+	}
 	current, err := r.find(ctx, c)
 	if err != nil {
 		return nil, err
 	}
+	if r.Guard != nil {
+		if err := r.Guard(ctx, current); err != nil {
+			return nil, err
+		}
+	}
+	if current == nil {
+		if needs := r.lacksToCreate(); len(needs) > 0 {
+			return c.cannotCreate(ctx, r, needs)
+		}
+	} else {
+		for _, f := range r.CreateOnly {
+			delete(r.Desired, f)
+		}
+	}
+	plan, err := c.Plan(ctx, r, current)
+	if err != nil {
+		return nil, err
+	}
+	entity := plan.After
+	if plan.Op != OpNone {
+		if r.CheckMode {
+			entity, err = c.Check(ctx, r, plan)
+		} else {
+			entity, plan, err = c.Apply(ctx, r, plan)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return r.Outcome(plan, entity), nil
+}
+
+// lacksToCreate lists the CreateNeeds fields the task does not set.
+func (r *Request) lacksToCreate() []string {
+	var out []string
+	for _, f := range r.CreateNeeds {
+		if r.Desired[f] == nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// cannotCreate: the entity does not exist and the task lacks what creating
+// it takes. A real run fails and says what is needed; check mode, where an
+// earlier task may create it, warns and reports the change.
+func (c *Conn) cannotCreate(ctx context.Context, r *Request, needs []string) (*Outcome, error) {
+	what := r.Kind.Describe(r.Select)
+	text := r.CreateNeedsText
+	if text == "" {
+		text = strings.Join(needs, ", ")
+	}
+	if !r.CheckMode {
+		return nil, fmt.Errorf("%s does not exist yet: %s is needed to create it", what, text)
+	}
+	c.warn(fmt.Sprintf("%s does not exist (check mode): assuming an earlier task creates it; without %s this task fails in a real run", what, text))
+	plan, err := c.Plan(ctx, r, nil)
+	if err != nil {
+		return nil, err
+	}
+	return r.Outcome(plan, plan.After), nil
+}
+
+// Plan decides what the request does to the entity Kong holds (current,
+// nil when absent), without side effects.
+func (c *Conn) Plan(ctx context.Context, r *Request, current Object) (*Plan, error) {
 	desired, err := c.desiredFor(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	plan := PlanPresent(desired, current, r.Kind.Shape)
-	entity := plan.After
-	if plan.Op != OpNone {
-		if r.CheckMode {
-			if err := c.Validate(ctx, r.Kind, c.wouldBe(r, plan), r.Kind.Describe(r.Select)); err != nil {
-				return nil, err
-			}
-			if err := c.checkUnique(ctx, r, plan); err != nil {
-				return nil, err
-			}
-			if err := c.checkCacheKey(ctx, r, plan); err != nil {
-				return nil, err
-			}
-			if plan.Op == OpCreate {
-				if entity, err = c.predictCreated(ctx, r, plan); err != nil {
-					return nil, err
-				}
-			}
-		} else {
-			entity, plan, err = c.apply(ctx, r, plan)
-			if err != nil {
-				return nil, err
-			}
-		}
+	// A pending ref shows by name, but the real run sets its id: report
+	// the change the real run reports.
+	for _, ref := range r.missing {
+		plan.renameChange(ref.Field, []string{ref.Field, "id"})
 	}
-	out := &Outcome{
-		Op:      plan.Op,
-		Changed: plan.Op != OpNone,
-		Entity:  MaskObject(entity, r.Kind.Shape),
-		Changes: plan.ChangedFields(),
-		Plan:    plan,
-	}
-	before := Object{}
-	if plan.Current != nil {
-		before = Project(plan.Current, plan.Desired, r.Kind.Shape)
-	}
-	out.Diff = map[string]any{
-		"before": MaskObject(before, r.Kind.Shape),
-		"after":  MaskObject(Project(entity, plan.Desired, r.Kind.Shape), r.Kind.Shape),
-	}
-	return out, nil
+	return plan, nil
 }
 
 // desiredFor adds, in strict mode, the schema default of every field the
@@ -278,11 +326,11 @@ func (c *Conn) desiredFor(ctx context.Context, r *Request) (Object, error) {
 	if !r.Strict {
 		return desired, nil
 	}
-	schema, err := c.Schema(ctx, r.Kind.schemaPath())
+	schema, err := r.Kind.schema(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	full := SchemaDefaults(schema)
+	full := schema.Defaults()
 	if r.Kind.KeyField != "" {
 		delete(full, r.Kind.KeyField)
 	}
@@ -305,17 +353,49 @@ func overlay(base, top Object) Object {
 	return out
 }
 
+// Check is check mode's stand-in for Apply: it validates the would-be
+// entity with POST /schemas/{entity}/validate and, since that checks the
+// schema only, who holds the unique values the write sets and its cache key
+// (see checkUnique and checkCacheKey), and returns the entity Kong would
+// hold: the current one with the patch merged in, or for a create the
+// schema's defaults under the create body, like Kong's answer to the write.
+// A pending ref leaves its field out of the validation (its id is not known)
+// and the cache key unchecked (nothing can hold a key with it yet).
+func (c *Conn) Check(ctx context.Context, r *Request, plan *Plan) (Object, error) {
+	if !r.missingParent() {
+		would := c.wouldBe(r, plan)
+		for _, ref := range r.missing {
+			delete(would, ref.Field)
+		}
+		if err := c.Validate(ctx, r.Kind, would, r.Kind.Describe(r.Select)); err != nil {
+			return nil, err
+		}
+		if err := c.checkUnique(ctx, r, plan); err != nil {
+			return nil, err
+		}
+		if len(r.missing) == 0 {
+			if err := c.checkCacheKey(ctx, r, plan); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if plan.Op != OpCreate {
+		return plan.After, nil
+	}
+	return c.predictCreated(ctx, r, plan)
+}
+
 // wouldBe is the entity check mode validates: the create body, or the
 // current entity with the patch merged in, without the fields Kong fills.
 func (c *Conn) wouldBe(r *Request, plan *Plan) Object {
 	var e Object
 	if plan.Op == OpCreate {
-		e = maps.Clone(plan.Body)
+		e = DeepCopy(plan.Body)
 		if r.Kind.KeyField != "" && r.Select.Key != "" && e[r.Kind.KeyField] == nil {
 			e[r.Kind.KeyField] = r.Select.Key
 		}
 	} else {
-		e = maps.Clone(plan.After)
+		e = DeepCopy(plan.After)
 	}
 	for f := range autoFields {
 		delete(e, f)
@@ -329,11 +409,11 @@ func (c *Conn) wouldBe(r *Request, plan *Plan) Object {
 // one. Fields Kong generates (an unset id, timestamps, auto fields such as a
 // jwt secret) cannot be known and are left out.
 func (c *Conn) predictCreated(ctx context.Context, r *Request, plan *Plan) (Object, error) {
-	schema, err := c.Schema(ctx, r.Kind.schemaPath())
+	schema, err := r.Kind.schema(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	e := overlay(Normalize(SchemaDefaults(schema)), c.wouldBe(r, plan))
+	e := overlay(Normalize(schema.Defaults()), c.wouldBe(r, plan))
 	if r.Select.ID != "" {
 		e["id"] = r.Select.ID
 	}
@@ -355,13 +435,22 @@ func (c *Conn) Validate(ctx context.Context, k *Kind, entity Object, what string
 // `updating service "x" (port, tags)`.
 func (r *Request) doing(plan *Plan) string {
 	what := r.Kind.Describe(r.Select)
-	if plan.Op == OpUpdate {
-		return fmt.Sprintf("updating %s (%s)", what, joinFields(plan.ChangedFields()))
+	switch plan.Op {
+	case OpUpdate:
+		return fmt.Sprintf("updating %s (%s)", what, strings.Join(plan.ChangedFields(), ", "))
+	case OpDelete:
+		return "deleting " + what
 	}
 	return "creating " + what
 }
 
-func (c *Conn) apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan, error) {
+// Apply writes the plan: create with PUT /{collection}/{id or key}
+// (idempotent, so a retried or concurrent create cannot make a duplicate)
+// or POST when there is no key, update with a PATCH of the changed fields
+// only. A 409 on create means someone else created it meanwhile: the entity
+// is read again (Find) and compared, and updated if it differs. It returns
+// what Kong holds afterwards and the plan that was applied.
+func (c *Conn) Apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan, error) {
 	switch plan.Op {
 	case OpCreate:
 		method, path := http.MethodPost, r.path()
@@ -370,8 +459,6 @@ func (c *Conn) apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan
 		}
 		created, err := c.Send(ctx, method, path, plan.Body)
 		if IsConflict(err) {
-			// Created by someone else between our read and our write:
-			// compare with what is there now and update if needed.
 			current, ferr := r.find(ctx, c)
 			if ferr != nil || current == nil {
 				return nil, nil, ErrorFromKong(err, r.doing(plan))
@@ -380,72 +467,105 @@ func (c *Conn) apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan
 			if replan.Op == OpNone {
 				return current, replan, nil
 			}
-			return c.apply(ctx, r, replan)
+			return c.Apply(ctx, r, replan)
 		}
 		if err != nil {
 			return nil, nil, ErrorFromKong(err, r.doing(plan))
 		}
-		return created, plan, nil
+		return r.Kind.clean(created), plan, nil
 	case OpUpdate:
 		id, _ := plan.Current["id"].(string)
 		updated, err := c.Send(ctx, http.MethodPatch, r.path(id), plan.Body)
 		if err != nil {
 			return nil, nil, ErrorFromKong(err, r.doing(plan))
 		}
-		return updated, plan, nil
+		return r.Kind.clean(updated), plan, nil
+	case OpDelete:
+		id, _ := plan.Current["id"].(string)
+		if id == "" {
+			return nil, nil, fmt.Errorf("%s has no id", r.Kind.Name)
+		}
+		// Nested DELETEs answer 404 for an entity deleted meanwhile: gone
+		// is what was asked.
+		if _, err := c.Send(ctx, http.MethodDelete, r.path(id), nil); err != nil && !IsNotFound(err) {
+			return nil, nil, ErrorFromKong(err, r.doing(plan))
+		}
+		return nil, plan, nil
 	}
 	return plan.After, plan, nil
 }
 
 // Remove makes the entity absent. Deleting is idempotent: an entity that is
-// already gone is "ok". The delete goes to the entity's id, so a name that
-// was reused meanwhile is never hit.
+// already gone (or whose parent or scope does not exist) is "ok". The delete
+// goes to the entity's id, so a name that was reused meanwhile is never hit.
 func (c *Conn) Remove(ctx context.Context, r *Request) (*Outcome, error) {
+	if r.Desired == nil {
+		r.Desired = Object{}
+	}
+	if err := c.resolve(ctx, r, false); err != nil {
+		return nil, err
+	}
 	current, err := r.find(ctx, c)
 	if err != nil {
 		return nil, err
 	}
 	plan := PlanAbsent(current)
-	out := &Outcome{Op: plan.Op, Changed: plan.Op == OpDelete, Plan: plan, Diff: map[string]any{"before": Object{}, "after": Object{}}}
-	if plan.Op == OpNone {
-		return out, nil
-	}
-	before := maps.Clone(current)
-	for f := range autoFields {
-		delete(before, f)
-	}
-	out.Diff["before"] = MaskObject(before, r.Kind.Shape)
-	if !r.CheckMode {
-		id, _ := current["id"].(string)
-		if id == "" {
-			return nil, fmt.Errorf("%s has no id", r.Kind.Name)
-		}
-		// Nested DELETEs answer 404 for an entity deleted meanwhile: gone
-		// is what was asked.
-		if _, err := c.Send(ctx, http.MethodDelete, r.path(id), nil); err != nil && !IsNotFound(err) {
-			return nil, ErrorFromKong(err, "deleting "+r.Kind.Describe(r.Select))
+	if plan.Op == OpDelete && !r.CheckMode {
+		if _, _, err := c.Apply(ctx, r, plan); err != nil {
+			return nil, err
 		}
 	}
-	return out, nil
+	return r.Outcome(plan, nil), nil
 }
 
-// DeleteByID deletes one entity as read from Kong.
-func (c *Conn) DeleteByID(ctx context.Context, k *Kind, entity Object) error {
-	id, _ := entity["id"].(string)
-	if id == "" {
-		return fmt.Errorf("%s has no id", k.Name)
+// Outcome is the result of a plan: the entity Kong holds afterwards (masked;
+// a pending ref shows by name, see Ref), the changed fields and the diff.
+func (r *Request) Outcome(plan *Plan, entity Object) *Outcome {
+	shape := r.Kind.Shape
+	out := &Outcome{
+		Op:        plan.Op,
+		Changed:   plan.Op != OpNone,
+		Changes:   plan.ChangedFields(),
+		Plan:      plan,
+		resultKey: r.ResultKey,
 	}
-	_, err := c.Send(ctx, http.MethodDelete, PathFor(k.Collection, id), nil)
-	return err
+	if plan.Op == OpDelete {
+		before := DeepCopy(plan.Current)
+		for f := range autoFields {
+			delete(before, f)
+		}
+		out.Diff = map[string]any{"before": MaskObject(before, shape), "after": Object{}}
+		return out
+	}
+	if plan.Op == OpNone && plan.Current == nil { // absent, and nothing to delete
+		out.Diff = map[string]any{"before": Object{}, "after": Object{}}
+		return out
+	}
+	out.Entity = MaskObject(entity, shape)
+	out.Diff = r.diff(plan, entity)
+	return out
 }
 
-func joinFields(fields []string) string {
-	if len(fields) == 0 {
-		return ""
+// diff is Ansible's before/after: the fields the task manages (or, with
+// DiffChangedOnly, on update only the changed ones), secrets masked. A
+// create shows what the task sets, without the fields it leaves null.
+func (r *Request) diff(plan *Plan, entity Object) map[string]any {
+	shape := r.Kind.Shape
+	managed := plan.Desired
+	if r.DiffChangedOnly && plan.Op != OpCreate {
+		managed = plan.Body // nil when nothing changes: an empty diff
 	}
-	s := fields[0]
-	for _, f := range fields[1:] {
-		s += ", " + f
+	before := Object{}
+	if plan.Current != nil {
+		before = Project(plan.Current, managed, shape)
 	}
-	return s
+	after := Project(entity, managed, shape)
+	if plan.Op == OpCreate && r.DiffChangedOnly {
+		for k, v := range managed {
+			if v == nil {
+				delete(after, k)
+			}
+		}
+	}
+	return map[string]any{"before": MaskObject(before, shape), "after": MaskObject(after, shape)}
 }

@@ -59,8 +59,8 @@ func TestEngine_PluginConfigComparedKeyByKey(t *testing.T) {
 	schema, err := c.Schema(ctx, "plugins/rate-limiting")
 	require.NoError(t, err)
 	kind := &Kind{Name: "plugin", Collection: "plugins", KeyField: "instance_name",
-		Shape: ShapeFromSchema(schema), Schema: "plugins/rate-limiting"}
-	find := func(ctx context.Context) (Object, error) {
+		Shape: schema.Shape(), Schema: "plugins/rate-limiting"}
+	find := func(ctx context.Context, _ *Request) (Object, error) {
 		list, err := c.List(ctx, "/plugins")
 		if err != nil || len(list) == 0 {
 			return nil, err
@@ -99,7 +99,7 @@ func TestEngine_SecretsMaskedInDiffAndEntity(t *testing.T) {
 	consumerID := env.Get(t, "/consumers/alice")["id"]
 	out, err := c.Ensure(ctx, &Request{Kind: kind,
 		Desired: Object{"key": "very-secret-key", "consumer": Object{"id": consumerID}},
-		Find:    func(context.Context) (Object, error) { return nil, nil },
+		Find:    func(context.Context, *Request) (Object, error) { return nil, nil },
 	})
 	require.NoError(t, err)
 	assert.Equal(t, OpCreate, out.Op)
@@ -114,7 +114,7 @@ func TestEngine_ConflictOnCreateRereadsAndCompares(t *testing.T) {
 	// Someone else created it between our read and our write.
 	env.Send(t, http.MethodPut, "/consumers/bob", map[string]any{"custom_id": "b-1"})
 	reads := 0
-	find := func(ctx context.Context) (Object, error) {
+	find := func(ctx context.Context, _ *Request) (Object, error) {
 		reads++
 		if reads == 1 {
 			return nil, nil // the stale first read

@@ -7,6 +7,7 @@ package kong
 var RouteKind = &Kind{
 	Name:       "route",
 	Collection: "routes",
+	Module:     "platform.ops.kong_route",
 	KeyField:   "name",
 	Shape: RecordOf(map[string]*Shape{
 		"service":      ForeignKey,

@@ -3,66 +3,94 @@ package kong
 import (
 	"context"
 	"fmt"
+	"sync"
 )
 
-// Schema is the body of GET /schemas/{entity} or /schemas/plugins/{name}.
-type Schema = map[string]any
+// RawSchema is the body of GET /schemas/{entity} or /schemas/plugins/{name}
+// (Kong's schema_to_jsonable: an ordered list of one-key field objects).
+type RawSchema = map[string]any
 
-// Schema returns a schema by its path under /schemas ("services",
-// "plugins/rate-limiting"), fetched once per Conn: a task that handles many
-// plugins of one kind asks Kong once.
-func (c *Conn) Schema(ctx context.Context, name string) (Schema, error) {
-	c.schemaMu.Lock()
-	defer c.schemaMu.Unlock()
-	if s, ok := c.schemas[name]; ok {
-		return s, nil
-	}
-	s, err := c.Kong.Schemas.Get(ctx, name)
-	if err != nil {
-		return nil, ErrorFromKong(err, fmt.Sprintf("reading the schema of %s (GET /schemas/%s)", name, name))
-	}
-	c.schemas[name] = s
-	return s, nil
+// Schema is one Kong schema parsed once into a tree of fields. It is the one
+// model of Kong's schema JSON the engine reads: comparison shapes, the
+// defaults Kong fills on insert, unique fields, whether a field exists on
+// this node, and a plugin's config record all come from Root.
+type Schema struct {
+	Name string
+	Raw  RawSchema
+	Root *FieldDef // a record holding the top-level fields, in schema order
 }
 
-// autoFields are filled by Kong and never compared or sent.
-var autoFields = map[string]bool{"id": true, "created_at": true, "updated_at": true}
-
-// SchemaDefaults returns, for every field of a schema that a user could set,
-// the value Kong gives it when it is left out: its default, or nil. Records
-// are filled recursively. Fields Kong fills itself (id, timestamps, fields
-// marked auto) and required fields without a default are left out: there is
-// nothing to reset them to. This is the "full entity" of strict mode.
-func SchemaDefaults(schema Schema) Object {
-	return defaultsOf(schema["fields"], true)
+// ParseSchema parses a schema body.
+func ParseSchema(name string, raw RawSchema) *Schema {
+	return &Schema{Name: name, Raw: raw, Root: ParseFields(name, raw["fields"])}
 }
 
-func defaultsOf(fields any, top bool) Object {
-	out := Object{}
-	list, _ := fields.([]any)
-	for _, item := range list {
-		one, _ := item.(map[string]any)
-		for name, raw := range one {
-			def, _ := raw.(map[string]any)
-			if def == nil || (top && autoFields[name]) {
-				continue
-			}
-			if auto, _ := def["auto"].(bool); auto {
-				continue
-			}
-			if d, has := def["default"]; has {
-				out[name] = d
-				continue
-			}
-			if def["type"] == "record" {
-				out[name] = defaultsOf(def["fields"], false)
-				continue
-			}
-			if req, _ := def["required"].(bool); req {
-				continue
-			}
-			out[name] = nil
+// Field returns a top-level field (nil when this node's schema lacks it).
+func (s *Schema) Field(name string) *FieldDef { return s.Root.Field(name) }
+
+// Has reports whether this node's schema has a top-level field.
+func (s *Schema) Has(name string) bool { return s.Field(name) != nil }
+
+// Shape is the comparison and masking shape of the whole entity.
+func (s *Schema) Shape() *Shape { return s.Root.Shape() }
+
+// Defaults is what Kong's insert fills for every field a user could set
+// and leaves out (process_auto_fields, see FieldDef.Defaults): its default,
+// a required record expanded, null for the rest. Fields Kong generates
+// (id, timestamps, anything marked auto) and required fields without a
+// default are left out: nothing can be predicted or reset for them.
+func (s *Schema) Defaults() Object { return s.Root.Defaults() }
+
+// UniqueFields lists the top-level fields the schema marks unique, in the
+// schema's order (id excluded), as Kong checks them on insert.
+func (s *Schema) UniqueFields() []string {
+	var out []string
+	for _, f := range s.Root.Fields {
+		if u, _ := f.Def["unique"].(bool); u && f.Name != "id" {
+			out = append(out, f.Name)
 		}
 	}
 	return out
 }
+
+// schemaCache holds each schema a Conn has read, fetched once even when
+// many goroutines (kong_declarative's workers) ask for it at once.
+type schemaCache struct {
+	mu      sync.Mutex
+	entries map[string]*schemaEntry
+}
+
+type schemaEntry struct {
+	once   sync.Once
+	schema *Schema
+	err    error
+}
+
+// Schema returns a schema by its path under /schemas ("services",
+// "plugins/rate-limiting"), fetched and parsed once per Conn: a task that
+// handles many plugins of one kind asks Kong once, and different schemas
+// are fetched concurrently.
+func (c *Conn) Schema(ctx context.Context, name string) (*Schema, error) {
+	c.schemas.mu.Lock()
+	if c.schemas.entries == nil {
+		c.schemas.entries = map[string]*schemaEntry{}
+	}
+	e := c.schemas.entries[name]
+	if e == nil {
+		e = &schemaEntry{}
+		c.schemas.entries[name] = e
+	}
+	c.schemas.mu.Unlock()
+	e.once.Do(func() {
+		raw, err := c.Kong.Schemas.Get(ctx, name)
+		if err != nil {
+			e.err = ErrorFromKong(err, fmt.Sprintf("reading the schema of %s (GET /schemas/%s)", name, name))
+			return
+		}
+		e.schema = ParseSchema(name, raw)
+	})
+	return e.schema, e.err
+}
+
+// autoFields are filled by Kong and never compared or sent.
+var autoFields = map[string]bool{"id": true, "created_at": true, "updated_at": true}

@@ -9,18 +9,18 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func loadSchema(t *testing.T, file string) Schema {
+func loadSchema(t *testing.T, file string) *Schema {
 	t.Helper()
 	b, err := os.ReadFile("testdata/" + file)
 	require.NoError(t, err)
-	var s Schema
+	var s RawSchema
 	require.NoError(t, json.Unmarshal(b, &s))
-	return s
+	return ParseSchema(file, s)
 }
 
-func TestSchemaDefaults_Service(t *testing.T) {
+func TestSchema_Defaults_Service(t *testing.T) {
 	t.Parallel()
-	got := SchemaDefaults(loadSchema(t, "services-3.9.3.json"))
+	got := loadSchema(t, "services-3.9.3.json").Defaults()
 	assert.Equal(t, Object{
 		"name": nil, "retries": 5.0, "protocol": "http", "port": 80.0, "path": nil,
 		"connect_timeout": 60000.0, "write_timeout": 60000.0, "read_timeout": 60000.0,
@@ -29,16 +29,16 @@ func TestSchemaDefaults_Service(t *testing.T) {
 	}, got, "host is required without a default, and id/timestamps are Kong's")
 }
 
-func TestShapeFromSchema_PluginConfig(t *testing.T) {
+func TestSchema_Shape_PluginConfig(t *testing.T) {
 	t.Parallel()
-	shape := ShapeFromSchema(loadSchema(t, "rate-limiting-3.9.3.json"))
+	shape := loadSchema(t, "rate-limiting-3.9.3.json").Shape()
 	require.NotNil(t, shape.Field("config"))
 	assert.Equal(t, Record, shape.Field("config").Type)
 	assert.Equal(t, Set, shape.Field("protocols").Type)
 	assert.Equal(t, Record, shape.Field("config").Field("redis").Type)
 	assert.True(t, shape.Field("config").Field("redis").Field("password").Secret, "referenceable redis password is secret")
 
-	defaults := SchemaDefaults(loadSchema(t, "rate-limiting-3.9.3.json"))
+	defaults := loadSchema(t, "rate-limiting-3.9.3.json").Defaults()
 	config := defaults["config"].(map[string]any)
 	assert.Equal(t, "local", config["policy"])
 	assert.Contains(t, config, "minute")
@@ -47,7 +47,7 @@ func TestShapeFromSchema_PluginConfig(t *testing.T) {
 
 func TestStrictDesired_ResetsWhatTheUserLeftOut(t *testing.T) {
 	t.Parallel()
-	full := SchemaDefaults(loadSchema(t, "services-3.9.3.json"))
+	full := loadSchema(t, "services-3.9.3.json").Defaults()
 	delete(full, "name")
 	desired := overlay(Normalize(full), Normalize(Object{"host": "a.test", "port": 8080}))
 	current := Object{"id": "1", "name": "s", "host": "a.test", "port": 8080.0, "protocol": "http", "retries": 9.0,

@@ -12,6 +12,7 @@ import (
 var ServiceKind = &Kind{
 	Name:       "service",
 	Collection: "services",
+	Module:     "platform.ops.kong_service",
 	KeyField:   "name",
 	Shape: RecordOf(map[string]*Shape{
 		"tags":               SetOf(nil),

@@ -58,7 +58,7 @@ func (c *Conn) checkUnique(ctx context.Context, r *Request, plan *Plan) error {
 		return err
 	}
 	self, _ := plan.Current["id"].(string)
-	for _, field := range UniqueFields(schema) {
+	for _, field := range schema.UniqueFields() {
 		value, ok := set[field].(string)
 		if !ok || value == "" {
 			continue
@@ -122,11 +122,10 @@ func (c *Conn) checkCacheKey(ctx context.Context, r *Request, plan *Plan) error 
 	if err != nil {
 		return err
 	}
-	fields := ParseFields(k.daoName(), schema["fields"])
 	would := c.wouldBe(r, plan)
 	key := Object{}
 	for _, f := range k.CacheKey {
-		if fields.Field(f) != nil {
+		if schema.Has(f) {
 			key[f] = Normalize(would[f])
 		}
 	}
@@ -163,23 +162,6 @@ func (c *Conn) checkCacheKey(ctx context.Context, r *Request, plan *Plan) error 
 func keyNames(key Object) string {
 	names := slices.Sorted(maps.Keys(key))
 	return strings.Join(names, ", ")
-}
-
-// UniqueFields lists the top-level fields a schema marks unique, in the
-// schema's order (id excluded).
-func UniqueFields(schema Schema) []string {
-	var out []string
-	list, _ := schema["fields"].([]any)
-	for _, item := range list {
-		one, _ := item.(map[string]any)
-		for name, raw := range one {
-			def, _ := raw.(map[string]any)
-			if u, _ := def["unique"].(bool); u && name != "id" {
-				out = append(out, name)
-			}
-		}
-	}
-	return out
 }
 
 // holderOf reads the entity of kind k that holds value in a unique field

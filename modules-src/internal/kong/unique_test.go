@@ -88,13 +88,13 @@ func TestCheckUnique(t *testing.T) {
 
 func TestUniqueFields(t *testing.T) {
 	t.Parallel()
-	schema := Schema{"fields": []any{
+	schema := ParseSchema("consumers", RawSchema{"fields": []any{
 		map[string]any{"id": map[string]any{"type": "string", "unique": true}},
 		map[string]any{"username": map[string]any{"type": "string", "unique": true}},
 		map[string]any{"tags": map[string]any{"type": "set"}},
 		map[string]any{"custom_id": map[string]any{"type": "string", "unique": true}},
-	}}
-	assert.Equal(t, []string{"username", "custom_id"}, UniqueFields(schema), "schema order, without id")
+	}})
+	assert.Equal(t, []string{"username", "custom_id"}, schema.UniqueFields(), "schema order, without id")
 }
 
 // TestCheckCacheKey: check mode looks for another holder of a cache key

@@ -6,13 +6,10 @@ package kongconsumer
 import (
 	"context"
 	"fmt"
-	"regexp"
 
 	"platform.ops/modules-src/internal/ansible"
 	"platform.ops/modules-src/internal/kong"
 )
-
-var uuidRE = regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	p := m.Params
@@ -20,8 +17,8 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		return nil, err
 	}
 	id, username, customID := p.String("id"), p.String("username"), p.String("custom_id")
-	if id != "" && !uuidRE.MatchString(id) {
-		return nil, fmt.Errorf("id must be a UUID such as 9f3c6b0e-1111-4222-8333-444455556666, got %q (use username or custom_id to select a consumer by name)", id)
+	if err := kong.CheckID(id, "use username or custom_id to select a consumer by name"); err != nil {
+		return nil, err
 	}
 	conn, err := kong.Connect(m)
 	if err != nil {
@@ -50,13 +47,12 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		}
 	}
 	req.Desired = want
+	req.ResultKey = "consumer"
 	out, err := conn.Ensure(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	res := out.Result(m.Diff)
-	res["consumer"] = out.Entity
-	return res, nil
+	return out.Result(m.Diff), nil
 }
 
 // kindFor names the consumer in messages by what the task knows of it.
@@ -71,8 +67,8 @@ func kindFor(username, customID string) *kong.Kind {
 
 // finder looks the consumer up by id, else by username, else by custom_id
 // (so a consumer known by its custom_id can be given a username).
-func finder(conn *kong.Conn, id, username, customID string) func(context.Context) (kong.Object, error) {
-	return func(ctx context.Context) (kong.Object, error) {
+func finder(conn *kong.Conn, id, username, customID string) func(context.Context, *kong.Request) (kong.Object, error) {
+	return func(ctx context.Context, _ *kong.Request) (kong.Object, error) {
 		if id != "" {
 			obj, err := conn.Get(ctx, kong.PathFor("consumers", id))
 			return obj, kong.ErrorFromKong(err, "reading consumer with id "+id)

@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"platform.ops/modules-src/internal/ansible"
@@ -50,24 +49,16 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	defer conn.Close()
 
 	consumerRef := p.String("consumer")
-	consumer, err := conn.Get(ctx, kong.PathFor("consumers", consumerRef))
-	if err != nil {
-		return nil, kong.ErrorFromKong(err, fmt.Sprintf("reading consumer %q", consumerRef))
-	}
 	kind := *ctype.Kind
 	kind.Name = describe(ctype, p, consumerRef)
-	if consumer == nil {
-		return missingConsumer(m, &kind, consumerRef, desired(p, ctype, kong.Object{"username": consumerRef}))
-	}
-	consumerID, _ := consumer["id"].(string)
 	identity := p.String(ctype.Identity)
 	req := &kong.Request{
 		Kind:      &kind,
 		Select:    kong.Selector{ID: id},
-		Parent:    kong.CredentialParent(consumerID),
+		Refs:      []*kong.Ref{{Field: "consumer", Parent: true, Owns: "credentials", Kind: kong.ConsumerKind, Value: consumerRef}},
 		CheckMode: m.CheckMode,
-		Find: func(ctx context.Context) (kong.Object, error) {
-			return conn.FindCredential(ctx, ctype, consumerID, id, identity)
+		Find: func(ctx context.Context, r *kong.Request) (kong.Object, error) {
+			return conn.FindCredential(ctx, ctype, r.Parent[1], id, identity)
 		},
 		// Without an id the credential is looked up by its identity
 		// within its consumer: an acl group's cache key {consumer, group}.
@@ -80,47 +71,32 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		}
 		return out.Result(m.Diff), nil
 	}
-
-	current, err := req.Find(ctx)
-	if err != nil {
-		return nil, err
+	req.Desired = desired(p, ctype)
+	req.ResultKey = "credential"
+	// Kong hashes passwords (cannot compare) and counts ttl down (would
+	// always differ): they are sent to create, and a password again only
+	// with update_password=always.
+	req.CreateOnly = []string{"ttl"}
+	if p.String("update_password") != "always" {
+		req.CreateOnly = append(req.CreateOnly, "password")
 	}
-	want := desired(p, ctype, kong.Object{"id": consumerID})
-	if current != nil {
-		// Create-only fields: Kong hashes passwords (cannot compare) and
-		// counts ttl down (would always differ).
-		delete(want, "ttl")
-		if p.String("update_password") != "always" {
-			delete(want, "password")
-		}
-	} else if ctype.Name == "basic-auth" && want["password"] == nil {
-		return nil, fmt.Errorf("%s does not exist yet: password is needed to create it", kind.Name)
+	if ctype.Name == "basic-auth" {
+		req.CreateNeeds = []string{"password"}
 	}
-	used := false
-	req.Find = func(ctx context.Context) (kong.Object, error) {
-		if !used { // reuse the read above; after a 409, read again
-			used = true
-			return current, nil
-		}
-		return conn.FindCredential(ctx, ctype, consumerID, id, identity)
-	}
-	req.Desired = want
 	out, err := conn.Ensure(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	if current != nil && want["password"] != nil && !out.Changed {
+	if out.Plan.Current != nil && req.Desired["password"] != nil && !out.Changed {
 		// Only a server that stores the password as given gets here.
 		m.Warn("update_password=always: Kong holds this password as given (not hashed), so nothing was sent")
 	}
-	res := out.Result(m.Diff)
-	res["credential"] = out.Entity
-	return res, nil
+	return out.Result(m.Diff), nil
 }
 
 // desired is the credential's fields the user set, in Kong's shape.
-func desired(p ansible.Params, ctype *kong.CredentialType, consumer kong.Object) kong.Object {
-	want := kong.Object{"consumer": consumer}
+func desired(p ansible.Params, ctype *kong.CredentialType) kong.Object {
+	want := kong.Object{}
 	for _, f := range append(fieldsOf[ctype.Name], "tags") {
 		if f != "update_password" && p.Given(f) {
 			want[f] = p[f]
@@ -170,30 +146,4 @@ func describe(ctype *kong.CredentialType, p ansible.Params, consumer string) str
 		name += fmt.Sprintf(" %q", v)
 	}
 	return fmt.Sprintf("%s of consumer %q", name, consumer)
-}
-
-// missingConsumer: nothing to delete; nothing to attach a credential to
-// (except in check mode, where an earlier, unrun task may create it).
-func missingConsumer(m *ansible.Module, kind *kong.Kind, consumer string, want kong.Object) (ansible.Result, error) {
-	if m.Params.String("state") == "absent" {
-		res := ansible.Result{"changed": false, "operation": string(kong.OpNone), "changes": []string{}}
-		if m.Diff {
-			res["diff"] = map[string]any{"before": map[string]any{}, "after": map[string]any{}}
-		}
-		return res, nil
-	}
-	if !m.CheckMode {
-		return nil, fmt.Errorf("consumer %q does not exist: create it first (platform.ops.kong_consumer), then its credentials", consumer)
-	}
-	m.Warn(fmt.Sprintf("consumer %q does not exist (check mode): assuming an earlier task creates it; otherwise this task fails in a real run (%s)", consumer, kind.Name))
-	changes := make([]string, 0, len(want))
-	for k := range want {
-		changes = append(changes, k)
-	}
-	sort.Strings(changes)
-	res := ansible.Result{"changed": true, "operation": string(kong.OpCreate), "changes": changes}
-	if m.Diff {
-		res["diff"] = map[string]any{"before": map[string]any{}, "after": kong.MaskObject(want, kind.Shape)}
-	}
-	return res, nil
 }

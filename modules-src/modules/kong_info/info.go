@@ -249,7 +249,7 @@ func (e *exporter) fieldsFor(ctx context.Context, o kong.Object, def *ansible.De
 		if err != nil {
 			return nil, err
 		}
-		defaults = kong.Normalize(kong.SchemaDefaults(s))
+		defaults = kong.Normalize(s.Defaults())
 	}
 	out := kong.Object{}
 	for k, v := range o {

@@ -8,14 +8,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"platform.ops/modules-src/internal/ansible"
 	"platform.ops/modules-src/internal/kong"
 )
-
-var uuidRE = regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 // task is one run of the module: what the user asked for, resolved
 // against Kong.
@@ -25,10 +22,6 @@ type task struct {
 	name   string
 	schema *kong.PluginSchema // nil only for state=absent of a plugin the node does not have
 	kind   *kong.Kind
-	scope  kong.PluginScope
-	// missing lists scope options whose entity does not exist (check mode
-	// only: a real run fails).
-	missing []string
 }
 
 func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
@@ -40,8 +33,8 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		"service", "route", "consumer", "consumer_group"); err != nil {
 		return nil, err
 	}
-	if id := p.String("id"); id != "" && !uuidRE.MatchString(id) {
-		return nil, fmt.Errorf("id must be a UUID such as 9f3c6b0e-1111-4222-8333-444455556666, got %q (use instance_name to name a plugin)", id)
+	if err := kong.CheckID(p.String("id"), "use instance_name to name a plugin"); err != nil {
+		return nil, err
 	}
 	conn, err := kong.Connect(m)
 	if err != nil {
@@ -63,13 +56,34 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		// really are secret.
 		m.SetOptionSecrets("config", t.schema.SecretStrings(kong.Normalize(p.Dict("config"))))
 	}
-	if err := t.resolveScope(ctx, absent); err != nil {
-		return nil, err
+	req := &kong.Request{
+		Kind:      t.kind,
+		Select:    kong.Selector{ID: p.String("id"), Key: p.String("instance_name")},
+		Refs:      t.scopeRefs(),
+		CheckMode: m.CheckMode,
+		Find:      t.find,
+		// Without an id, find looks the plugin up by name and scope too
+		// (after instance_name): a plugin to create holds no scope's slot.
+		KeyFound:        !p.Given("id"),
+		DiffChangedOnly: true,
 	}
 	if absent {
-		return t.absent(ctx)
+		out, err := conn.Remove(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		return out.Result(m.Diff), nil
 	}
-	return t.present(ctx)
+	if req.Desired, err = t.desired(); err != nil {
+		return nil, err
+	}
+	req.Strict = p.Bool("strict")
+	req.ResultKey = "plugin"
+	out, err := conn.Ensure(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return out.Result(m.Diff), nil
 }
 
 // checkFeatures refuses, before anything is read or written, the options
@@ -118,7 +132,9 @@ func (t *task) loadSchema(ctx context.Context, absent bool) error {
 			return err
 		}
 		if absent {
-			t.kind = kong.PluginKind
+			kind := *kong.PluginKind
+			kind.Name = t.name + " plugin"
+			t.kind = &kind
 			return nil
 		}
 		info, _ := t.conn.Info(ctx)
@@ -140,10 +156,7 @@ func (t *task) loadSchema(ctx context.Context, absent bool) error {
 		return &ansible.Failure{Msg: msg, Fields: map[string]any{"status": 404}}
 	}
 	t.schema = schema
-	kind := *kong.PluginKind
-	kind.Shape = schema.PluginShape()
-	kind.Schema = "plugins/" + t.name
-	t.kind = &kind
+	t.kind = kong.PluginKindFor(schema)
 	for _, sc := range kong.PluginScopes {
 		if schema.Pinned[sc.Field] && t.m.Params.Given(sc.Field) {
 			return fmt.Errorf("plugin %s cannot be scoped to a %s (its schema requires %s to be null): remove the %s option",
@@ -153,36 +166,23 @@ func (t *task) loadSchema(ctx context.Context, absent bool) error {
 	return nil
 }
 
-// resolveScope turns the scope options (names or ids) into ids.
-func (t *task) resolveScope(ctx context.Context, absent bool) error {
-	t.scope = kong.PluginScope{}
+// scopeRefs are the scope options (names or ids) the engine resolves
+// into ids.
+func (t *task) scopeRefs() []*kong.Ref {
+	var refs []*kong.Ref
 	for _, sc := range kong.PluginScopes {
-		ref := t.m.Params.String(sc.Field)
-		if ref == "" {
-			continue
+		if ref := t.m.Params.String(sc.Field); ref != "" {
+			refs = append(refs, &kong.Ref{Field: sc.Field, Kind: sc.Kind, Value: ref})
 		}
-		id, err := t.conn.ResolveRef(ctx, sc.Collection, ref)
-		if err != nil {
-			return err
-		}
-		if id == "" {
-			if !absent && !t.m.CheckMode {
-				return fmt.Errorf("%s %q does not exist: create it first (the plugin's %s option must name an existing %s)",
-					strings.ReplaceAll(sc.Field, "_", " "), ref, sc.Field, strings.ReplaceAll(sc.Field, "_", " "))
-			}
-			t.missing = append(t.missing, fmt.Sprintf("%s %q", strings.ReplaceAll(sc.Field, "_", " "), ref))
-			continue
-		}
-		t.scope[sc.Field] = id
 	}
-	return nil
+	return refs
 }
 
 // find reads the plugin the task is about: by id, else by instance_name
 // (falling back to name and scope, to adopt an unnamed plugin), else by
 // name and scope. A plugin found by id or instance_name must be of the
 // task's plugin name: Kong cannot turn one plugin into another.
-func (t *task) find(ctx context.Context) (kong.Object, error) {
+func (t *task) find(ctx context.Context, r *kong.Request) (kong.Object, error) {
 	p := t.m.Params
 	var found kong.Object
 	var err error
@@ -203,20 +203,12 @@ func (t *task) find(ctx context.Context) (kong.Object, error) {
 			return nil, fmt.Errorf("the plugin with %s is a %v plugin, not %s: Kong cannot change a plugin's name; remove it first or choose another instance_name",
 				how, found["name"], t.name)
 		}
-		return t.strip(found), nil
+		return found, nil
 	}
-	if p.Given("id") || len(t.missing) > 0 {
-		return nil, nil
+	if p.Given("id") || len(r.Missing()) > 0 {
+		return nil, nil // no plugin is scoped to an entity that does not exist
 	}
-	found, err = t.conn.FindPlugin(ctx, t.name, t.scope)
-	return t.strip(found), err
-}
-
-func (t *task) strip(plugin kong.Object) kong.Object {
-	if t.schema == nil || plugin == nil {
-		return plugin
-	}
-	return t.schema.StripShorthands(plugin)
+	return t.conn.FindPlugin(ctx, t.name, kong.ScopeOf(r.Desired))
 }
 
 // desired builds the plugin fields the user set, in Kong's JSON shape. The
@@ -229,14 +221,6 @@ func (t *task) desired() (kong.Object, error) {
 	for _, f := range []string{"instance_name", "enabled", "protocols", "tags", "ordering"} {
 		if p.Given(f) {
 			d[f] = p[f]
-		}
-	}
-	if p.Bool("strict") {
-		if !p.Given("enabled") {
-			d["enabled"] = true
-		}
-		if !p.Given("tags") {
-			d["tags"] = nil
 		}
 	}
 	if p.Given("config") {
@@ -256,151 +240,9 @@ func (t *task) desired() (kong.Object, error) {
 		if sc.Field == "consumer_group" && !p.Given("consumer_group") {
 			continue
 		}
-		if id, ok := t.scope[sc.Field]; ok {
-			d[sc.Field] = kong.Object{"id": id}
-		} else {
-			d[sc.Field] = nil
-		}
+		d[sc.Field] = nil // the engine sets the scope the task gives (Request.Refs)
 	}
 	return d, nil
-}
-
-func (t *task) present(ctx context.Context) (ansible.Result, error) {
-	want, err := t.desired()
-	if err != nil {
-		return nil, err
-	}
-	for _, miss := range t.missing {
-		t.m.Warn(fmt.Sprintf("%s does not exist: check mode assumes an earlier task creates it, so the plugin is reported as to be created", miss))
-	}
-	current, err := t.find(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if len(t.missing) > 0 {
-		// A scope entity that does not exist yet holds no plugin, and the
-		// key (with that scope null) is not the real run's: check mode has
-		// nothing to look up (the real run fails on the missing entity).
-		kind := *t.kind
-		kind.CacheKey = nil
-		t.kind = &kind
-	}
-	req := &kong.Request{
-		Kind:      t.kind,
-		Select:    kong.Selector{ID: t.m.Params.String("id"), Key: t.m.Params.String("instance_name")},
-		Desired:   want,
-		Strict:    t.m.Params.Bool("strict"),
-		CheckMode: t.m.CheckMode,
-		Find:      kong.ReuseFirstRead(current, t.find),
-		// Without an id, find looks the plugin up by name and scope too
-		// (after instance_name): a plugin to create holds no scope's slot.
-		KeyFound: !t.m.Params.Given("id"),
-	}
-	out, err := t.conn.Ensure(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	entity := t.strip(out.Entity)
-	if t.m.CheckMode && out.Op == kong.OpCreate {
-		predicted, err := t.predictCreated(ctx, out.Plan.Desired)
-		if err != nil {
-			return nil, err
-		}
-		entity = kong.MaskObject(predicted, t.kind.Shape)
-		for _, sc := range kong.PluginScopes {
-			if ref := t.m.Params.String(sc.Field); ref != "" && entity[sc.Field] == nil {
-				entity[sc.Field] = kong.Object{"name": ref} // does not exist yet
-			}
-		}
-	}
-	res := out.Result(false)
-	res["plugin"] = entity
-	if t.m.Diff {
-		res["diff"] = t.diff(out, entity)
-	}
-	return res, nil
-}
-
-// predictCreated is what Kong would hold after creating the plugin: the
-// plugin's defaults with the user's values over them, and the other fields
-// of the node's plugin entity (instance_name on 3.2+, ordering on
-// Enterprise...) with their defaults, from GET /schemas/plugins.
-func (t *task) predictCreated(ctx context.Context, desired kong.Object) (kong.Object, error) {
-	full := kong.Object{
-		"id": nil, "enabled": true, "tags": nil,
-		"protocols": t.schema.Protocols, "route": nil, "service": nil, "consumer": nil,
-		"config": t.schema.Config.Defaults(),
-	}
-	entity, err := t.conn.Schema(ctx, "plugins")
-	if err != nil {
-		return nil, err
-	}
-	for k, v := range kong.Normalize(kong.SchemaDefaults(entity)) {
-		if _, known := full[k]; !known {
-			full[k] = v
-		}
-	}
-	for k, v := range desired {
-		if k == "config" {
-			cfg, _ := v.(kong.Object)
-			full[k] = kong.MergePatch(full["config"].(kong.Object), cfg, nil)
-			continue
-		}
-		full[k] = v
-	}
-	return full, nil
-}
-
-// diff shows only what changes: on update, the changed fields (config
-// keys one by one); on create, what the user set. Secrets are masked.
-func (t *task) diff(out *kong.Outcome, entity kong.Object) map[string]any {
-	plan := out.Plan
-	switch plan.Op {
-	case kong.OpUpdate:
-		return map[string]any{
-			"before": kong.MaskObject(kong.Project(plan.Current, plan.Body, t.kind.Shape), t.kind.Shape),
-			"after":  kong.Project(entity, plan.Body, t.kind.Shape),
-		}
-	case kong.OpCreate:
-		after := kong.MaskObject(kong.Project(plan.After, plan.Desired, t.kind.Shape), t.kind.Shape)
-		t.showScope(after)
-		return map[string]any{"before": kong.Object{}, "after": after}
-	}
-	return map[string]any{"before": kong.Object{}, "after": kong.Object{}}
-}
-
-// showScope writes a created plugin's scope for people: unset scope
-// fields are left out, and a scope entity that does not exist yet (check
-// mode) is shown by the name the task gives, instead of null.
-func (t *task) showScope(o kong.Object) {
-	for _, sc := range kong.PluginScopes {
-		if o[sc.Field] != nil {
-			continue
-		}
-		if ref := t.m.Params.String(sc.Field); ref != "" {
-			o[sc.Field] = kong.Object{"name": ref}
-		} else {
-			delete(o, sc.Field)
-		}
-	}
-}
-
-func (t *task) absent(ctx context.Context) (ansible.Result, error) {
-	current, err := t.find(ctx)
-	if err != nil {
-		return nil, err
-	}
-	req := &kong.Request{
-		Kind:      t.kind,
-		Select:    kong.Selector{ID: t.m.Params.String("id"), Key: t.m.Params.String("instance_name")},
-		CheckMode: t.m.CheckMode,
-		Find:      kong.ReuseFirstRead(current, t.find),
-	}
-	out, err := t.conn.Remove(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	return out.Result(t.m.Diff), nil
 }
 
 // closestName is the candidate within two edits of name (a typo such as

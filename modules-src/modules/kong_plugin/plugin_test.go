@@ -321,7 +321,7 @@ func TestPlugin_Errors(t *testing.T) {
 				{"a typo of an installed plugin", args("name", "rate-limitting"),
 					[]string{`plugin "rate-limitting" is not installed`, "; did you mean rate-limiting?; installed plugins: "}, nil},
 				{"missing service", args("name", "cors", "service", "nope"),
-					[]string{`service "nope" does not exist: create it first`}, nil},
+					[]string{`service "nope" of cors plugin does not exist: create it first (platform.ops.kong_service)`}, nil},
 				{"scope the plugin forbids", args("name", "key-auth", "consumer", "alice"),
 					[]string{"plugin key-auth cannot be scoped to a consumer"}, nil},
 				{"consumer_group is Enterprise", args("name", "cors", "consumer_group", "gold"),
@@ -362,7 +362,7 @@ func TestPlugin_CheckModeMissingScope(t *testing.T) {
 	out := env.Run(Definition, args("name", "rate-limiting", "service", "not-yet", "config", map[string]any{"minute": 5}, "_ansible_check_mode", true))
 	requireOK(t, out)
 	assert.Equal(t, true, out["changed"])
-	assert.Contains(t, out["warnings"].([]any)[0], `service "not-yet" does not exist: check mode assumes an earlier task creates it`)
+	assert.Contains(t, out["warnings"].([]any)[0], `service "not-yet" of rate-limiting plugin does not exist (check mode): assuming an earlier task creates it`)
 	assert.EqualValues(t, 5, out["plugin"].(map[string]any)["config"].(map[string]any)["minute"])
 	assert.Equal(t, "local", out["plugin"].(map[string]any)["config"].(map[string]any)["policy"], "predicted with the plugin's defaults")
 	assert.Equal(t, map[string]any{"name": "not-yet"}, out["plugin"].(map[string]any)["service"], "shown by the name the task gives")

@@ -141,7 +141,7 @@ func atLeastOneOf(check any) []string {
 // up to four keys flipped from their defaults.
 func (s *synth) config(ps *kong.PluginSchema) (map[string]any, []string) {
 	s.avoid = map[string]bool{}
-	checks := asList(ps.Raw["entity_checks"])
+	checks := asList(ps.Schema.Raw["entity_checks"])
 	for _, c := range asList(ps.Config.Def["entity_checks"]) {
 		checks = append(checks, prefixed(c, "config."))
 	}

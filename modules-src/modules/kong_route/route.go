@@ -7,14 +7,10 @@ package kongroute
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"sort"
 
 	"platform.ops/modules-src/internal/ansible"
 	"platform.ops/modules-src/internal/kong"
 )
-
-var uuidRE = regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 // Options that map one to one onto Route fields of the same name.
 var plainFields = []string{
@@ -32,8 +28,8 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		"service"); err != nil {
 		return nil, err
 	}
-	if id := p.String("id"); id != "" && !uuidRE.MatchString(id) {
-		return nil, fmt.Errorf("id must be a UUID such as 9f3c6b0e-1111-4222-8333-444455556666, got %q (use name to select a route by name)", id)
+	if err := kong.CheckID(p.String("id"), "use name to select a route by name"); err != nil {
+		return nil, err
 	}
 	conn, err := kong.Connect(m)
 	if err != nil {
@@ -52,7 +48,7 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		return result(m, out, nil), nil
+		return out.Result(m.Diff), nil
 	}
 	return present(ctx, m, conn, req)
 }
@@ -155,60 +151,14 @@ func present(ctx context.Context, m *ansible.Module, conn *kong.Conn, req *kong.
 	if err != nil {
 		return nil, err
 	}
-	if ref := m.Params.String("service"); ref != "" {
-		svc, err := conn.Get(ctx, kong.PathFor("services", ref))
-		if err != nil {
-			return nil, kong.ErrorFromKong(err, fmt.Sprintf("reading service %q of %s", ref, kong.RouteKind.Describe(req.Select)))
-		}
-		if svc == nil {
-			return missingService(ctx, m, conn, req, want, ref)
-		}
-		want["service"] = kong.Object{"id": svc["id"]}
-	}
 	req.Desired = want
+	req.ResultKey = "route"
+	if ref := m.Params.String("service"); ref != "" {
+		req.Refs = []*kong.Ref{{Field: "service", Kind: kong.ServiceKind, Value: ref}}
+	}
 	out, err := conn.Ensure(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	return result(m, out, out.Entity), nil
-}
-
-// missingService fails, or in check mode (where an earlier, unrun task of
-// the play may create the service) predicts the change with a warning.
-func missingService(ctx context.Context, m *ansible.Module, conn *kong.Conn, req *kong.Request, want kong.Object, ref string) (ansible.Result, error) {
-	what := kong.RouteKind.Describe(req.Select)
-	if !m.CheckMode {
-		return nil, fmt.Errorf("service %q of %s does not exist: create it first (platform.ops.kong_service) or fix the name", ref, what)
-	}
-	m.Warn(fmt.Sprintf("service %q of %s does not exist (check mode): assuming an earlier task creates it; otherwise this task fails in a real run", ref, what))
-	current, err := conn.Get(ctx, kong.PathFor("routes", req.Select.Ref()))
-	if err != nil {
-		return nil, kong.ErrorFromKong(err, "reading "+what)
-	}
-	want["service"] = kong.Object{"name": ref}
-	plan := kong.PlanPresent(want, current, kong.RouteKind.Shape)
-	changes := plan.ChangedFields()
-	sort.Strings(changes)
-	res := ansible.Result{
-		"changed":   true,
-		"operation": string(plan.Op),
-		"changes":   changes,
-		"route":     plan.After,
-	}
-	if m.Diff {
-		before := kong.Object{}
-		if current != nil {
-			before = kong.Project(current, want, kong.RouteKind.Shape)
-		}
-		res["diff"] = map[string]any{"before": before, "after": kong.Project(plan.After, want, kong.RouteKind.Shape)}
-	}
-	return res, nil
-}
-
-func result(m *ansible.Module, out *kong.Outcome, entity kong.Object) ansible.Result {
-	res := out.Result(m.Diff)
-	if m.Params.String("state") != "absent" {
-		res["route"] = entity
-	}
-	return res
+	return out.Result(m.Diff), nil
 }

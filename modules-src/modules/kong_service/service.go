@@ -6,15 +6,11 @@ package kongservice
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"sort"
 	"strings"
 
 	"platform.ops/modules-src/internal/ansible"
 	"platform.ops/modules-src/internal/kong"
 )
-
-var uuidRE = regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 // Options that map one to one onto Service fields of the same name.
 var plainFields = []string{
@@ -31,8 +27,8 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	if err := kong.CheckIdentifiers(p, "name", "id"); err != nil {
 		return nil, err
 	}
-	if id := p.String("id"); id != "" && !uuidRE.MatchString(id) {
-		return nil, fmt.Errorf("id must be a UUID such as 9f3c6b0e-1111-4222-8333-444455556666, got %q (use name to select a service by name)", id)
+	if err := kong.CheckID(p.String("id"), "use name to select a service by name"); err != nil {
+		return nil, err
 	}
 	conn, err := kong.Connect(m)
 	if err != nil {
@@ -84,41 +80,17 @@ func present(ctx context.Context, m *ansible.Module, conn *kong.Conn, req *kong.
 		return nil, err
 	}
 	req.Desired = want
-
-	// Read once here to give a clear message before Kong would answer
-	// "host: required field missing"; the engine reuses this read.
-	current, err := conn.Get(ctx, kong.PathFor("services", req.Select.Ref()))
-	if err != nil {
-		return nil, kong.ErrorFromKong(err, "reading "+kong.ServiceKind.Describe(req.Select))
+	req.ResultKey = "service"
+	// Kong requires a host to create a service, not to change one.
+	req.CreateNeeds, req.CreateNeedsText = []string{"host"}, "host (or url)"
+	req.Guard = func(ctx context.Context, current kong.Object) error {
+		return checkTLSFieldsForVersion(ctx, conn, want, current)
 	}
-	if current == nil && want["host"] == nil {
-		what := kong.ServiceKind.Describe(req.Select)
-		if !m.CheckMode {
-			return nil, fmt.Errorf("%s does not exist yet: host (or url) is needed to create it", what)
-		}
-		// In check mode an earlier task of the play may be the one that
-		// creates it (and was not run): predict, don't fail.
-		m.Warn(fmt.Sprintf("%s does not exist (check mode): assuming an earlier task creates it; without host or url this task fails in a real run", what))
-		res := ansible.Result{"changed": true, "operation": string(kong.OpCreate), "changes": sortedKeys(want), "service": want}
-		if m.Diff {
-			res["diff"] = map[string]any{"before": map[string]any{}, "after": want}
-		}
-		return res, nil
-	}
-	if err := checkTLSFieldsForVersion(ctx, conn, want, current); err != nil {
-		return nil, err
-	}
-	req.Find = kong.ReuseFirstRead(current, func(ctx context.Context) (kong.Object, error) {
-		return conn.Get(ctx, kong.PathFor("services", req.Select.Ref()))
-	})
-
 	out, err := conn.Ensure(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	res := out.Result(m.Diff)
-	res["service"] = out.Entity
-	return res, nil
+	return out.Result(m.Diff), nil
 }
 
 // checkTLSFieldsForVersion explains up front what Kong 2.8 would reject
@@ -205,13 +177,4 @@ func routeNames(routes []kong.Object) []string {
 		}
 	}
 	return names
-}
-
-func sortedKeys(o kong.Object) []string {
-	keys := make([]string, 0, len(o))
-	for k := range o {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -167,7 +167,7 @@ func TestCreateWithoutHost_IsExplained(t *testing.T) {
 	check := env.Run(Definition, map[string]any{"name": "s", "port": 8080, "_ansible_check_mode": true})
 	requireOK(t, check)
 	assert.Equal(t, true, check["changed"])
-	assert.Equal(t, []any{`service "s" does not exist (check mode): assuming an earlier task creates it; without host or url this task fails in a real run`}, check["warnings"])
+	assert.Equal(t, []any{`service "s" does not exist (check mode): assuming an earlier task creates it; without host (or url) this task fails in a real run`}, check["warnings"])
 	assert.Nil(t, env.Get(t, "/services/s"))
 }
 

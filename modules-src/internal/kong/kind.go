@@ -1,0 +1,182 @@
+package kong
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"platform.ops/modules-src/internal/ansible"
+)
+
+// Kind describes one Kong entity type to the engine. Entity files (service.go,
+// ...) each declare one.
+type Kind struct {
+	Name       string // singular, for messages and result keys: "service"
+	Collection string // URL segment and schema name: "services"
+	// Module is the module that manages it, for "create it first" messages.
+	Module string
+	// KeyField is the entity's endpoint key ("name" for services and routes,
+	// "username" for consumers, "instance_name" for plugins on 3.2+); it is
+	// also never reset by strict mode.
+	KeyField string
+	// Shape says how fields compare. Fields it does not list compare
+	// generically (see Shape); it may be nil.
+	Shape *Shape
+	// Schema is the path under /schemas whose defaults strict mode and
+	// check-mode predictions use; empty means DAO (or Collection).
+	Schema string
+	// LoadSchema, when set, gives the entity's schema instead of
+	// GET /schemas/{Schema}: a plugin's is the node's plugin entity with
+	// that plugin's config (PluginSchema.EntitySchema).
+	LoadSchema func(ctx context.Context, c *Conn) (*Schema, error)
+	// Clean, when set, rewrites every entity read from or returned by Kong
+	// before it is compared or shown (a plugin drops the deprecated
+	// shorthand fields Kong 3.8+ echoes: PluginSchema.StripShorthands).
+	Clean func(Object) Object
+	// DAO is Kong's entity name under /schemas when it differs from the URL
+	// collection: credentials live at /key-auths, /basic-auths, ... but
+	// their schemas are keyauth_credentials, basicauth_credentials, ...
+	// (POST /schemas/{DAO}/validate). Empty means Collection.
+	DAO string
+	// TopLevel is the collection where one entity is read by id or by its
+	// endpoint key when Collection is a nested segment (credentials:
+	// "key-auths" for "key-auth"). Empty means Collection.
+	TopLevel string
+	// Filters are the unique fields Kong can filter the collection by
+	// (GET /consumers?custom_id=X). With KeyField they are how check mode
+	// finds who holds a unique value (see checkUnique).
+	Filters []string
+	// Private are unique fields whose values never go in a URL (a key-auth
+	// key), nor are looked up: check mode warns that it cannot tell who
+	// holds them. A Secret field of Shape is private too.
+	Private []string
+	// CacheKey lists the fields Kong keeps unique together, the DAO's
+	// cache_key, which GET /schemas does not show: one plugin per name and
+	// scope, one acl group per consumer. Fields the node's entity schema
+	// lacks (consumer_group outside Kong Enterprise) are not part of it.
+	// Check mode looks for another holder of the would-be key (see
+	// checkCacheKey).
+	CacheKey []string
+	// CacheKeyParents are the foreign fields of CacheKey, most specific
+	// first, with the collection each refers to: the entities that may
+	// share a key are listed under the first one the key sets
+	// (GET /routes/{id}/plugins, GET /consumers/{id}/acls), or at the top
+	// level (GET /plugins) when it sets none.
+	CacheKeyParents []KeyParent
+}
+
+// KeyParent is a foreign field of a cache key and the collection (and
+// Kind) of the entity it refers to.
+type KeyParent struct {
+	Field, Collection string
+	Kind              *Kind
+}
+
+func (k *Kind) topLevel() string {
+	if k.TopLevel != "" {
+		return k.TopLevel
+	}
+	return k.Collection
+}
+
+func (k *Kind) schemaPath() string {
+	if k.Schema != "" {
+		return k.Schema
+	}
+	return k.daoName()
+}
+
+func (k *Kind) daoName() string {
+	if k.DAO != "" {
+		return k.DAO
+	}
+	return k.Collection
+}
+
+// schema is the entity's schema (see LoadSchema), cached per Conn.
+func (k *Kind) schema(ctx context.Context, c *Conn) (*Schema, error) {
+	if k.LoadSchema != nil {
+		return k.LoadSchema(ctx, c)
+	}
+	return c.Schema(ctx, k.schemaPath())
+}
+
+func (k *Kind) clean(o Object) Object {
+	if k.Clean == nil || o == nil {
+		return o
+	}
+	return k.Clean(o)
+}
+
+// Selector names the entity a task is about: by id, by endpoint key, or both
+// (then the id wins and a different key value is a rename). Without an id,
+// a Request's Find looks the entity up by Key first: check mode relies on
+// it (nobody else can hold Key) and asks Kong no more about that value.
+type Selector struct {
+	ID  string
+	Key string
+}
+
+// Ref is the path segment that addresses the entity.
+func (s Selector) Ref() string {
+	if s.ID != "" {
+		return s.ID
+	}
+	return s.Key
+}
+
+// Describe names the entity in messages: `service "example"`.
+func (k *Kind) Describe(sel Selector) string {
+	if sel.Key != "" {
+		return fmt.Sprintf("%s %q", k.Name, sel.Key)
+	}
+	if sel.ID != "" {
+		return fmt.Sprintf("%s with id %s", k.Name, sel.ID)
+	}
+	return k.Name
+}
+
+// Result is the part of a module's result every Kong module shares:
+// changed, operation, the sorted changed fields (never null), the entity
+// under the request's ResultKey (unless deleted), and the diff when Ansible
+// asked for one.
+func (o *Outcome) Result(withDiff bool) ansible.Result {
+	changes := ansible.NonNilStrings(o.Changes)
+	sort.Strings(changes)
+	res := ansible.Result{
+		"changed":   o.Changed,
+		"operation": string(o.Op),
+		"changes":   changes,
+	}
+	if o.resultKey != "" && o.Op != OpDelete && !(o.Op == OpNone && o.Plan.Current == nil) {
+		res[o.resultKey] = o.Entity
+	}
+	if withDiff {
+		res["diff"] = o.Diff
+	}
+	return res
+}
+
+// ReuseFirstRead answers a Request's first Find with a read the caller has
+// already made (to decide what to ask for), and reads again afterwards:
+// after a 409 the entity changed under the task, so the engine re-reads.
+func ReuseFirstRead(first Object, again func(context.Context, *Request) (Object, error)) func(context.Context, *Request) (Object, error) {
+	used := false
+	return func(ctx context.Context, r *Request) (Object, error) {
+		if !used {
+			used = true
+			return first, nil
+		}
+		return again(ctx, r)
+	}
+}
+
+// DeleteByID deletes one entity as read from Kong.
+func (c *Conn) DeleteByID(ctx context.Context, k *Kind, entity Object) error {
+	id, _ := entity["id"].(string)
+	if id == "" {
+		return fmt.Errorf("%s has no id", k.Name)
+	}
+	_, err := c.Send(ctx, "DELETE", PathFor(k.Collection, id), nil)
+	return err
+}
