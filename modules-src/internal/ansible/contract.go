@@ -136,6 +136,11 @@ func NonNilStrings(s []string) []string {
 type Failure struct {
 	Msg    string
 	Fields map[string]any
+	// Err is the error behind the failure, when a caller needs to tell
+	// what happened (errors.As), e.g. a connection that broke mid-write.
+	Err error
 }
 
 func (f *Failure) Error() string { return f.Msg }
+
+func (f *Failure) Unwrap() error { return f.Err }

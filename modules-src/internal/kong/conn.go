@@ -169,9 +169,10 @@ type Conn struct {
 	// Kong is the go-kong client. Every request it sends goes through the
 	// retrying Doer; an HTTP error comes back as a *gokong.APIError whose
 	// Raw() holds Kong's error body (go-kong alone drops it).
-	Kong *gokong.Client
-	cfg  Config
-	http *http.Client
+	Kong      *gokong.Client
+	cfg       Config
+	http      *http.Client
+	transport *http.Transport
 
 	infoOnce sync.Once
 	info     *Info
@@ -230,7 +231,7 @@ func NewConn(cfg Config) (*Conn, error) {
 		client.SetWorkspace(cfg.Workspace)
 	}
 	client.SetDoer(retryingDoer(retryPolicy{retries: cfg.Retries}))
-	return &Conn{Kong: client, cfg: cfg, http: httpClient}, nil
+	return &Conn{Kong: client, cfg: cfg, http: httpClient, transport: transport}, nil
 }
 
 // Config returns the options the Conn was built from.
@@ -336,3 +337,12 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // Close releases the idle connections of the Conn's HTTP client.
 func (c *Conn) Close() { c.http.CloseIdleConnections() }
+
+// SetParallelism keeps up to n connections to Kong open for reuse, for a
+// caller that sends n requests at a time (kong_declarative); call it before
+// the first request.
+func (c *Conn) SetParallelism(n int) {
+	if c.transport != nil && n > c.transport.MaxIdleConnsPerHost {
+		c.transport.MaxIdleConnsPerHost = n
+	}
+}

@@ -27,7 +27,7 @@ func ErrorFromKong(err error, doing string) error {
 	}
 	var apiErr *gokong.APIError
 	if !errors.As(err, &apiErr) {
-		return &ansible.Failure{Msg: fmt.Sprintf("%s: %v", doing, err)}
+		return &ansible.Failure{Msg: fmt.Sprintf("%s: %v", doing, err), Err: err}
 	}
 	body := KongErrorBody(apiErr)
 	msg := body.Message

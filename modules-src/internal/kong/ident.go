@@ -93,3 +93,7 @@ func CheckID(id, instead string) error {
 	}
 	return fmt.Errorf("id must be a UUID such as 9f3c6b0e-1111-4222-8333-444455556666, got %q (%s)", id, instead)
 }
+
+// IsUUID reports whether s is shaped like a Kong id (Kong reads such a path
+// key as an id, never as a name).
+func IsUUID(s string) bool { return uuidRE.MatchString(s) }

@@ -79,7 +79,8 @@ func (k *Kind) topLevel() string {
 	return k.Collection
 }
 
-func (k *Kind) schemaPath() string {
+// SchemaPath is the path under /schemas of the entity's schema.
+func (k *Kind) SchemaPath() string {
 	if k.Schema != "" {
 		return k.Schema
 	}
@@ -98,7 +99,7 @@ func (k *Kind) schema(ctx context.Context, c *Conn) (*Schema, error) {
 	if k.LoadSchema != nil {
 		return k.LoadSchema(ctx, c)
 	}
-	return c.Schema(ctx, k.schemaPath())
+	return c.Schema(ctx, k.SchemaPath())
 }
 
 func (k *Kind) clean(o Object) Object {

@@ -2,9 +2,12 @@ package kong
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+
+	"platform.ops/modules-src/internal/ansible"
 )
 
 // Request is one entity a task is about: make it exist with Desired
@@ -62,6 +65,11 @@ type Request struct {
 	// anything is planned, to refuse what this node would reject with a
 	// clearer message than Kong's.
 	Guard func(ctx context.Context, current Object) error
+	// ExclusiveCreate creates with POST and fails on a 409 instead of
+	// taking over what holds the name: kong_declarative with select_tags
+	// manages only the entities carrying its tags, and one outside them
+	// that holds a declared name belongs to something else.
+	ExclusiveCreate bool
 	// ResultKey is the key of the returned entity in the module's result
 	// ("service"); empty returns none.
 	ResultKey string
@@ -87,8 +95,9 @@ type Ref struct {
 	ID string
 	// Pending marks an entity that does not exist yet but is created before
 	// this request is applied: by an earlier task of the play (the engine's
-	// assumption in check mode) or earlier in the same task
-	// (kong_declarative in check mode, which sets it with PendingWhy).
+	// assumption in check mode, with a warning) or earlier in the same task
+	// (kong_declarative, which says so in PendingWhy and, in a real run,
+	// resolves the ref again with its id once it is created).
 	Pending    bool
 	PendingWhy string
 }
@@ -162,6 +171,10 @@ func (r *Request) missingParent() bool {
 	return false
 }
 
+// Read reads the entity the request is about, as Ensure does (its Find,
+// or GET by id or key); nil when absent or when its parent is.
+func (c *Conn) Read(ctx context.Context, r *Request) (Object, error) { return r.find(ctx, c) }
+
 func (r *Request) find(ctx context.Context, c *Conn) (Object, error) {
 	if r.missingParent() {
 		return nil, nil
@@ -183,11 +196,14 @@ func (r *Request) find(ctx context.Context, c *Conn) (Object, error) {
 	return r.Kind.clean(obj), nil
 }
 
-// resolve turns each ref into an id (GET /{collection}/{name or id}) unless
+// Resolve turns each ref into an id (GET /{collection}/{name or id}) unless
 // the caller resolved it, and writes it into Desired (and Parent). A ref
 // that does not exist is missing: for state present a real run fails; check
 // mode warns and goes on with the ref pending, shown by its name.
-func (c *Conn) resolve(ctx context.Context, r *Request, present bool) error {
+func (c *Conn) Resolve(ctx context.Context, r *Request, present bool) error {
+	if r.Desired == nil {
+		r.Desired = Object{}
+	}
 	r.missing = nil
 	for _, ref := range r.Refs {
 		if ref.ID == "" && !ref.Pending {
@@ -210,10 +226,13 @@ func (c *Conn) resolve(ctx context.Context, r *Request, present bool) error {
 		if !present {
 			continue
 		}
-		if !r.CheckMode {
+		switch {
+		case ref.PendingWhy != "":
+			// Created earlier in the same task: the caller resolves it
+			// again, with its id, before applying.
+		case !r.CheckMode:
 			return ref.notFound(r)
-		}
-		if !ref.Pending {
+		case !ref.Pending:
 			ref.Pending = true
 			c.warn(ref.assumedCreated(r))
 		}
@@ -225,36 +244,29 @@ func (c *Conn) resolve(ctx context.Context, r *Request, present bool) error {
 }
 
 // Ensure makes the entity exist with the desired fields: it resolves the
-// refs, reads the entity, plans, and then either (check mode) validates and
-// predicts the write (see Conn.Check) or applies it (see Conn.Apply). The
-// outcome carries the plan, the entity Kong holds afterwards (predicted in
-// check mode), the changed fields and the diff.
+// refs, reads the entity, plans (Prepare), and then either (check mode)
+// validates and predicts the write (see Conn.Check) or applies it (see
+// Conn.Apply). The outcome carries the plan, the entity Kong holds
+// afterwards (predicted in check mode), the changed fields and the diff.
 func (c *Conn) Ensure(ctx context.Context, r *Request) (*Outcome, error) {
-	if r.Desired == nil {
-		r.Desired = Object{}
-	}
-	if err := c.resolve(ctx, r, true); err != nil {
+	if err := c.Resolve(ctx, r, true); err != nil {
 		return nil, err
 	}
 	current, err := r.find(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	if r.Guard != nil {
-		if err := r.Guard(ctx, current); err != nil {
+	plan, err := c.Prepare(ctx, r, current)
+	var lacking *LacksToCreate
+	if errors.As(err, &lacking) && r.CheckMode {
+		// An earlier task of the play may create it: predict, don't fail.
+		c.warn(fmt.Sprintf("%s does not exist (check mode): assuming an earlier task creates it; without %s this task fails in a real run",
+			r.Kind.Describe(r.Select), lacking.Needs))
+		if plan, err = c.Plan(ctx, r, nil); err != nil {
 			return nil, err
 		}
+		return r.Outcome(plan, plan.After), nil
 	}
-	if current == nil {
-		if needs := r.lacksToCreate(); len(needs) > 0 {
-			return c.cannotCreate(ctx, r, needs)
-		}
-	} else {
-		for _, f := range r.CreateOnly {
-			delete(r.Desired, f)
-		}
-	}
-	plan, err := c.Plan(ctx, r, current)
 	if err != nil {
 		return nil, err
 	}
@@ -272,6 +284,43 @@ func (c *Conn) Ensure(ctx context.Context, r *Request) (*Outcome, error) {
 	return r.Outcome(plan, entity), nil
 }
 
+// LacksToCreate is Prepare's error for an entity that does not exist when
+// the request lacks what creating it takes (Request.CreateNeeds).
+type LacksToCreate struct {
+	What  string // `service "x"`
+	Needs string // "host (or url)"
+}
+
+func (e *LacksToCreate) Error() string {
+	return fmt.Sprintf("%s does not exist yet: %s is needed to create it", e.What, e.Needs)
+}
+
+// Prepare plans the request against the entity Kong holds (current, nil
+// when absent; Ensure reads it, kong_declarative passes it from its bulk
+// read): the request's Guard, create-only fields dropped from an update,
+// what a create needs, and Plan. Refs must be resolved (Resolve).
+func (c *Conn) Prepare(ctx context.Context, r *Request, current Object) (*Plan, error) {
+	if r.Guard != nil {
+		if err := r.Guard(ctx, current); err != nil {
+			return nil, err
+		}
+	}
+	if current == nil {
+		if needs := r.lacksToCreate(); len(needs) > 0 {
+			text := r.CreateNeedsText
+			if text == "" {
+				text = strings.Join(needs, ", ")
+			}
+			return nil, &LacksToCreate{What: r.Kind.Describe(r.Select), Needs: text}
+		}
+	} else {
+		for _, f := range r.CreateOnly {
+			delete(r.Desired, f)
+		}
+	}
+	return c.Plan(ctx, r, current)
+}
+
 // lacksToCreate lists the CreateNeeds fields the task does not set.
 func (r *Request) lacksToCreate() []string {
 	var out []string
@@ -283,32 +332,16 @@ func (r *Request) lacksToCreate() []string {
 	return out
 }
 
-// cannotCreate: the entity does not exist and the task lacks what creating
-// it takes. A real run fails and says what is needed; check mode, where an
-// earlier task may create it, warns and reports the change.
-func (c *Conn) cannotCreate(ctx context.Context, r *Request, needs []string) (*Outcome, error) {
-	what := r.Kind.Describe(r.Select)
-	text := r.CreateNeedsText
-	if text == "" {
-		text = strings.Join(needs, ", ")
-	}
-	if !r.CheckMode {
-		return nil, fmt.Errorf("%s does not exist yet: %s is needed to create it", what, text)
-	}
-	c.warn(fmt.Sprintf("%s does not exist (check mode): assuming an earlier task creates it; without %s this task fails in a real run", what, text))
-	plan, err := c.Plan(ctx, r, nil)
-	if err != nil {
-		return nil, err
-	}
-	return r.Outcome(plan, plan.After), nil
-}
-
 // Plan decides what the request does to the entity Kong holds (current,
 // nil when absent), without side effects.
 func (c *Conn) Plan(ctx context.Context, r *Request, current Object) (*Plan, error) {
-	desired, err := c.desiredFor(ctx, r)
-	if err != nil {
-		return nil, err
+	desired := Normalize(r.Desired)
+	if r.Strict && current != nil {
+		// A create needs no defaults: Kong's insert fills them.
+		var err error
+		if desired, err = c.strictDesired(ctx, r, desired); err != nil {
+			return nil, err
+		}
 	}
 	plan := PlanPresent(desired, current, r.Kind.Shape)
 	// A pending ref shows by name, but the real run sets its id: report
@@ -319,13 +352,9 @@ func (c *Conn) Plan(ctx context.Context, r *Request, current Object) (*Plan, err
 	return plan, nil
 }
 
-// desiredFor adds, in strict mode, the schema default of every field the
-// user left out (except the endpoint key: strict never renames).
-func (c *Conn) desiredFor(ctx context.Context, r *Request) (Object, error) {
-	desired := Normalize(r.Desired)
-	if !r.Strict {
-		return desired, nil
-	}
+// strictDesired adds the schema default of every field the user left out
+// (except the endpoint key: strict never renames).
+func (c *Conn) strictDesired(ctx context.Context, r *Request, desired Object) (Object, error) {
 	schema, err := r.Kind.schema(ctx, c)
 	if err != nil {
 		return nil, err
@@ -453,11 +482,22 @@ func (r *Request) doing(plan *Plan) string {
 func (c *Conn) Apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan, error) {
 	switch plan.Op {
 	case OpCreate:
-		method, path := http.MethodPost, r.path()
-		if ref := r.Select.Ref(); ref != "" {
+		method, path, body := http.MethodPost, r.path(), plan.Body
+		if r.ExclusiveCreate {
+			body = c.wouldBe(r, plan)
+			if r.Select.ID != "" {
+				body["id"] = r.Select.ID
+			}
+		} else if ref := r.Select.Ref(); ref != "" {
 			method, path = http.MethodPut, r.path(ref)
 		}
-		created, err := c.Send(ctx, method, path, plan.Body)
+		created, err := c.Send(ctx, method, path, body)
+		if IsConflict(err) && r.ExclusiveCreate {
+			return nil, nil, &ansible.Failure{
+				Msg:    ErrorFromKong(err, r.doing(plan)).Error() + ": an entity outside select_tags holds it; rename the declared one, or give the existing one the tags to manage it here",
+				Fields: map[string]any{"status": http.StatusConflict},
+			}
+		}
 		if IsConflict(err) {
 			current, ferr := r.find(ctx, c)
 			if ferr != nil || current == nil {
@@ -499,10 +539,7 @@ func (c *Conn) Apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan
 // already gone (or whose parent or scope does not exist) is "ok". The delete
 // goes to the entity's id, so a name that was reused meanwhile is never hit.
 func (c *Conn) Remove(ctx context.Context, r *Request) (*Outcome, error) {
-	if r.Desired == nil {
-		r.Desired = Object{}
-	}
-	if err := c.resolve(ctx, r, false); err != nil {
+	if err := c.Resolve(ctx, r, false); err != nil {
 		return nil, err
 	}
 	current, err := r.find(ctx, c)

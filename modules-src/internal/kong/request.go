@@ -60,10 +60,19 @@ var pageSize = "1000"
 // List reads every object of a collection path (e.g. "/services/x/routes"),
 // following Kong's offset pagination.
 func (c *Conn) List(ctx context.Context, path string) ([]Object, error) {
+	return c.ListQuery(ctx, path, nil)
+}
+
+// ListQuery is List with query parameters sent on every page, e.g.
+// {"tags": {"a,b"}} for Kong's server-side tag filter.
+func (c *Conn) ListQuery(ctx context.Context, path string, query url.Values) ([]Object, error) {
 	var all []Object
 	offset := ""
 	for {
 		q := url.Values{"size": {pageSize}}
+		for k, v := range query {
+			q[k] = v
+		}
 		if offset != "" {
 			q.Set("offset", offset)
 		}

@@ -7,6 +7,7 @@ import (
 	"platform.ops/modules-src/internal/ansible"
 	kongconsumer "platform.ops/modules-src/modules/kong_consumer"
 	kongconsumercredential "platform.ops/modules-src/modules/kong_consumer_credential"
+	kongdeclarative "platform.ops/modules-src/modules/kong_declarative"
 	konginfo "platform.ops/modules-src/modules/kong_info"
 	kongplugin "platform.ops/modules-src/modules/kong_plugin"
 	kongroute "platform.ops/modules-src/modules/kong_route"
@@ -24,6 +25,7 @@ func Definitions() []*ansible.Definition {
 		kongconsumercredential.Definition,
 		kongplugin.Definition,
 		konginfo.Definition,
+		kongdeclarative.Definition,
 		maprlicense.Definition,
 		maprclusterid.Definition,
 	}

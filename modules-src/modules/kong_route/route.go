@@ -78,7 +78,7 @@ func desired(ctx context.Context, m *ansible.Module, conn *kong.Conn) (kong.Obje
 	// The version matters only for regex-looking paths and the expressions
 	// router: a plain prefix such as /api means the same on every Kong, so
 	// the common task skips GET /.
-	needsNode := pathsDependOnVersion(p.Strings("paths")) || p.Given("expression") || p.Given("priority")
+	needsNode := kong.PathsDependOnVersion(p.Strings("paths")) || p.Given("expression") || p.Given("priority")
 	if !needsNode {
 		if p.Given("paths") {
 			d["paths"] = p["paths"]
@@ -94,7 +94,7 @@ func desired(ctx context.Context, m *ansible.Module, conn *kong.Conn) (kong.Obje
 			info, info.RouterFlavor)
 	}
 	if p.Given("paths") {
-		paths, warnings := translatePaths(p.Strings("paths"), info.AtLeast(3, 0))
+		paths, warnings := kong.TranslatePaths(p.Strings("paths"), info.AtLeast(3, 0))
 		for _, w := range warnings {
 			m.Warn(w)
 		}

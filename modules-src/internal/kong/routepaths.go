@@ -1,4 +1,4 @@
-package kongroute
+package kong
 
 import (
 	"fmt"
@@ -27,9 +27,9 @@ func regexCharsOf(path string) string {
 	return strings.Join(out, " ")
 }
 
-// pathsDependOnVersion reports whether any path reads differently on Kong
+// PathsDependOnVersion reports whether any path reads differently on Kong
 // 2.8 and 3.x (a "~" regex, or characters 2.8 takes for a regex).
-func pathsDependOnVersion(paths []string) bool {
+func PathsDependOnVersion(paths []string) bool {
 	for _, p := range paths {
 		if strings.HasPrefix(p, "~/") || kong28RegexChar.MatchString(p) {
 			return true
@@ -38,12 +38,12 @@ func pathsDependOnVersion(paths []string) bool {
 	return false
 }
 
-// translatePaths turns the paths a user wrote (the Kong 3.x way: "~" marks a
+// TranslatePaths turns the paths a user wrote (the Kong 3.x way: "~" marks a
 // regex) into what the node at hand needs, plus the warnings where the
 // meaning could differ between versions. Paths Kong rejects anyway (no
 // leading "/") are passed on unchanged so Kong's own message reaches the
 // user.
-func translatePaths(paths []string, kong3 bool) ([]string, []string) {
+func TranslatePaths(paths []string, kong3 bool) ([]string, []string) {
 	out := make([]string, len(paths))
 	var warnings []string
 	for i, p := range paths {
@@ -71,4 +71,20 @@ func translatePaths(paths []string, kong3 bool) ([]string, []string) {
 		}
 	}
 	return out, warnings
+}
+
+// Kong2PathsToKong3 rewrites paths written for Kong 2.x (a state of
+// _format_version 1.1, as decK 1.x writes it) into Kong 3.x syntax, the way
+// `deck convert --from kong-gateway-2.x --to kong-gateway-3.x` does: a path
+// Kong 2.8 reads as a regex (it has a character other than letters, digits
+// and . - _ ~ / %) gets the "~" prefix 3.x needs to read it as one.
+func Kong2PathsToKong3(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = p
+		if !strings.HasPrefix(p, "~") && kong28RegexChar.MatchString(p) {
+			out[i] = "~" + p
+		}
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package kongroute
+package kong
 
 import (
 	"testing"
@@ -24,7 +24,7 @@ func TestTranslatePaths(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			out, warnings := translatePaths(tc.in, tc.kong3)
+			out, warnings := TranslatePaths(tc.in, tc.kong3)
 			assert.Equal(t, tc.out, out)
 			assert.Len(t, warnings, tc.nWarnings, "%v", warnings)
 		})
@@ -33,8 +33,15 @@ func TestTranslatePaths(t *testing.T) {
 
 func TestPathsDependOnVersion(t *testing.T) {
 	t.Parallel()
-	assert.False(t, pathsDependOnVersion(nil))
-	assert.False(t, pathsDependOnVersion([]string{"/api", "/v1.0/a-b_c~d%20"}), "plain prefixes mean the same everywhere")
-	assert.True(t, pathsDependOnVersion([]string{"/api", `~/u/\d+`}))
-	assert.True(t, pathsDependOnVersion([]string{"/a/(b|c)"}))
+	assert.False(t, PathsDependOnVersion(nil))
+	assert.False(t, PathsDependOnVersion([]string{"/api", "/v1.0/a-b_c~d%20"}), "plain prefixes mean the same everywhere")
+	assert.True(t, PathsDependOnVersion([]string{"/api", `~/u/\d+`}))
+	assert.True(t, PathsDependOnVersion([]string{"/a/(b|c)"}))
+}
+
+func TestKong2PathsToKong3(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, []string{"/api", "~/users/\\d+", "~/v1/(a|b)", "~/already"},
+		Kong2PathsToKong3([]string{"/api", "/users/\\d+", "/v1/(a|b)", "~/already"}),
+		"what 2.8 reads as a regex gets the ~ Kong 3 needs; plain prefixes stay")
 }

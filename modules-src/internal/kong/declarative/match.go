@@ -1,0 +1,186 @@
+package declarative
+
+import (
+	"fmt"
+	"strings"
+
+	"platform.ops/modules-src/internal/kong"
+)
+
+// Entities are matched to what Kong holds by keys: "id:<id>" for every
+// entity; "<field>:<value>" for the fields that name it (a service's name, a
+// consumer's username and custom_id, a plugin's instance_name); and for the
+// entities named by their place, "scope:<plugin>|<route>|<service>|<consumer>"
+// for a plugin without instance_name (Kong allows one plugin per name and
+// scope) and "<consumer id>|<value>" for a credential (its key, username or
+// group within its consumer).
+
+// indexCurrent builds the keys of everything read.
+func (r *run) indexCurrent() {
+	r.index = map[*Type]map[string]kong.Object{}
+	for _, t := range All {
+		idx := map[string]kong.Object{}
+		for _, o := range r.current[t] {
+			for _, k := range currentKeys(t, o) {
+				idx[k] = o
+			}
+		}
+		r.index[t] = idx
+	}
+}
+
+func currentKeys(t *Type, o kong.Object) []string {
+	var keys []string
+	if id, _ := o["id"].(string); id != "" {
+		keys = append(keys, "id:"+strings.ToLower(id))
+	}
+	for _, f := range t.Names {
+		if v, _ := o[f].(string); v != "" {
+			keys = append(keys, f+":"+v)
+		}
+	}
+	switch {
+	case t == Plugins:
+		if v, _ := o["instance_name"].(string); v != "" {
+			keys = append(keys, "instance_name:"+v)
+		}
+		keys = append(keys, scopeKey(fmt.Sprint(o["name"]), kong.ScopeOf(o)))
+	case t.Credential != nil:
+		consumer, _ := asMap(o["consumer"])["id"].(string)
+		if v, _ := o[t.Credential.Identity].(string); v != "" && consumer != "" {
+			keys = append(keys, strings.ToLower(consumer)+"|"+v)
+		}
+	}
+	return keys
+}
+
+func scopeKey(name string, scope kong.PluginScope) string {
+	parts := []string{"scope:" + name}
+	for _, sc := range kong.PluginScopes {
+		parts = append(parts, strings.ToLower(scope[sc.Field]))
+	}
+	return strings.Join(parts, "|")
+}
+
+// match finds what Kong holds of a declared entity, with its refs resolved
+// to ids (pending: a parent of its identity is still to be created, so it
+// cannot exist yet, unless it is named by its own id or name).
+func (r *run) match(e *Entity, fields kong.Object, ids map[string]string, pending bool) kong.Object {
+	idx := r.index[e.Type]
+	if e.ID != "" {
+		if o := idx["id:"+strings.ToLower(e.ID)]; o != nil {
+			return o
+		}
+	}
+	for _, k := range namedKeys(e.Type, fields) {
+		if o := idx[k]; o != nil {
+			return o
+		}
+	}
+	if pending {
+		return nil
+	}
+	switch {
+	case e.Type == Plugins:
+		if _, named := fields["instance_name"].(string); named {
+			return nil
+		}
+		scope := kong.PluginScope{}
+		for f, id := range ids {
+			scope[f] = id
+		}
+		return idx[scopeKey(fmt.Sprint(fields["name"]), scope)]
+	case e.Type.Credential != nil:
+		if v, _ := fields[e.Type.Credential.Identity].(string); v != "" {
+			return idx[strings.ToLower(ids["consumer"])+"|"+v]
+		}
+	}
+	return nil
+}
+
+// namedKeys are the keys of a declared entity's names.
+func namedKeys(t *Type, fields kong.Object) []string {
+	var keys []string
+	for _, f := range t.Names {
+		if v, _ := fields[f].(string); v != "" {
+			keys = append(keys, f+":"+v)
+		}
+	}
+	if t == Plugins {
+		if v, _ := fields["instance_name"].(string); v != "" {
+			keys = append(keys, "instance_name:"+v)
+		}
+	}
+	return keys
+}
+
+// checkDuplicates refuses a state that declares one entity twice: by id,
+// by a name, or (plugins, credentials) at one place, as decK does.
+func (r *run) checkDuplicates() error {
+	var errs Errors
+	seen := map[string]*Entity{}
+	for _, e := range r.st.Entities {
+		keys := namedKeys(e.Type, e.Fields)
+		if e.ID != "" {
+			keys = append(keys, "id:"+strings.ToLower(e.ID))
+		}
+		if k := placeKey(e); k != "" {
+			keys = append(keys, k)
+		}
+		for _, k := range keys {
+			k = e.Type.Key + "/" + k
+			if prev := seen[k]; prev != nil {
+				what, _, _ := strings.Cut(strings.SplitN(k, "/", 2)[1], "\x00") // never a secret
+				errs.add(e.Path, "declares the %s of %s again (%s)", e.Type.Name, prev.Path, what)
+				break
+			}
+			seen[k] = e
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// placeKey identifies a plugin without instance_name or a credential by
+// where the state puts it: the names of its scope or consumer.
+func placeKey(e *Entity) string {
+	switch {
+	case e.Type == Plugins:
+		if _, named := e.Fields["instance_name"]; named {
+			return ""
+		}
+		parts := []string{"plugin " + fmt.Sprint(e.Fields["name"])}
+		for _, sc := range kong.PluginScopes {
+			if ref := e.Refs[sc.Field]; ref != nil {
+				parts = append(parts, sc.Field+" "+ref.name())
+			}
+		}
+		return strings.Join(parts, ", ")
+	case e.Type.Credential != nil:
+		if v, _ := e.Fields[e.Type.Credential.Identity].(string); v != "" {
+			ref := e.Refs["consumer"]
+			who := ""
+			if ref != nil {
+				who = ref.name()
+			}
+			id := e.Type.Credential.Identity
+			if e.Type.Credential.IdentityIsSecret {
+				return fmt.Sprintf("consumer %s, same %s", who, id) + "\x00" + v
+			}
+			return fmt.Sprintf("consumer %s, %s %s", who, id, v)
+		}
+	}
+	return ""
+}
+
+// name is how a ref names its entity.
+func (ref *Ref) name() string {
+	if ref.Parent != nil {
+		return ref.Parent.name()
+	}
+	return ref.Value
+}
+
+func asMap(v any) map[string]any { m, _ := v.(map[string]any); return m }
