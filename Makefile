@@ -8,6 +8,7 @@
 #   make docs        regenerate plugins/ docs, action files and meta/runtime.yml
 #   make emulator    build/kong-emulator
 #   make bench       kong_service vs ansible.builtin.uri, ms per task (bench-ssh: over SSH)
+#   make bench-bulk  kong_declarative vs deck sync vs a module loop, 3,000 and 10,002 entities
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -38,7 +39,7 @@ ANSIBLE_TEST := ansible-test
 PYTHON_VERSION := 3.11
 
 .PHONY: all build collection docs emulator deps test vet fmt-check unit conformance \
-	sanity units lint test-installed integration integration-local integration-ssh test-tree maybe-emulator demo bench bench-ssh clean
+	sanity units lint test-installed integration integration-local integration-ssh test-tree maybe-emulator demo bench bench-bulk bench-ssh clean
 
 all: build
 
@@ -161,6 +162,11 @@ test-installed: collection emulator
 
 bench: deps build emulator
 	@bash tests/bench/kong_service_vs_uri.sh
+
+# kong_declarative vs deck sync vs a loop of modules, 3,000 and 10,002
+# entities (minutes; not part of make test).
+bench-bulk: deps build emulator
+	@bash tests/bench/bulk.sh $(BULK_SIZES)
 
 # Needs root, like integration-ssh (throwaway sshd and users).
 bench-ssh: deps build emulator

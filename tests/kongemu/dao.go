@@ -288,18 +288,11 @@ func (s *Server) checkRelations(def *entityDef, row map[string]any, self string,
 		}
 	}
 	if def.cacheKey != nil {
-		for _, other := range s.db.tables[def.dao] {
+		for _, other := range s.db.where(def.dao, def.cacheKey, row) {
 			if other["id"] == self {
 				continue
 			}
-			same := true
-			for _, k := range def.cacheKey {
-				if !jsonEqual(other[k], row[k]) {
-					same = false
-					break
-				}
-			}
-			if same {
+			{
 				key := map[string]any{}
 				for _, k := range def.cacheKey {
 					key[k] = row[k]
@@ -342,7 +335,7 @@ func (s *Server) checkPluginProtocols(row map[string]any) *kongError {
 			return schemaViolation(fieldErrors{"protocols": "must match the associated route's protocols"})
 		}
 	} else if sid := foreignID(row["service"]); sid != "" {
-		routes := s.db.sorted("routes", func(r map[string]any) bool { return foreignID(r["service"]) == sid })
+		routes := s.db.children("routes", "service", sid)
 		if len(routes) > 0 {
 			for _, r := range routes {
 				if overlap(strList(r["protocols"])) {
@@ -428,7 +421,7 @@ func (s *Server) remove(def *entityDef, row map[string]any) *kongError {
 			if f.Type != "foreign" || f.Reference != def.dao || f.OnDelete == "cascade" {
 				continue
 			}
-			if len(s.db.sorted(child.dao, func(r map[string]any) bool { return foreignID(r[f.Name]) == id })) > 0 {
+			if len(s.db.children(child.dao, f.Name, id)) > 0 {
 				return referencedBy(child.dao, def.dao)
 			}
 		}
@@ -446,7 +439,7 @@ func (s *Server) cascade(dao, id string) {
 		}
 		for _, f := range sc.Root.Fields {
 			if f.Type == "foreign" && f.Reference == dao && f.OnDelete == "cascade" {
-				for _, r := range s.db.sorted(child.dao, func(r map[string]any) bool { return foreignID(r[f.Name]) == id }) {
+				for _, r := range s.db.children(child.dao, f.Name, id) {
 					s.cascade(child.dao, r["id"].(string))
 				}
 			}

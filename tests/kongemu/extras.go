@@ -121,7 +121,7 @@ func (s *Server) applyPlan(def *entityDef, row map[string]any, plan *sidePlan) {
 	}
 	id := row["id"].(string)
 	if plan.setSNIs {
-		for _, sni := range s.db.sorted("snis", func(r map[string]any) bool { return foreignID(r["certificate"]) == id }) {
+		for _, sni := range s.db.children("snis", "certificate", id) {
 			if !has(plan.snis, sni["name"].(string)) {
 				s.db.remove("snis", sni["id"].(string))
 			}
@@ -145,7 +145,7 @@ func (s *Server) renderExtras(def *entityDef, out map[string]any) {
 	id, _ := out["id"].(string)
 	if def.dao == "certificates" {
 		names := []string{}
-		for _, sni := range s.db.sorted("snis", func(r map[string]any) bool { return foreignID(r["certificate"]) == id }) {
+		for _, sni := range s.db.children("snis", "certificate", id) {
 			names = append(names, sni["name"].(string))
 		}
 		sort.Strings(names)
@@ -188,7 +188,7 @@ func (s *Server) upstreamHealth(r *request) response {
 	}
 	id := up["id"].(string)
 	data := []any{}
-	for _, t := range s.db.sorted("targets", func(row map[string]any) bool { return foreignID(row["upstream"]) == id }) {
+	for _, t := range s.db.children("targets", "upstream", id) {
 		h := s.render(s.defs["targets"], t)
 		h["health"] = "HEALTHCHECKS_OFF"
 		h["data"] = map[string]any{"addresses": []any{}}

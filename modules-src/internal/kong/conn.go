@@ -163,8 +163,8 @@ func HeaderLooksSecret(name string) bool { return secretHeaderName.MatchString(n
 
 // Conn is a connection to one Kong Admin API: a go-kong client plus what the
 // engine learns about the node while a task runs (version, schemas). One Conn
-// serves one task; it is not meant to be shared between goroutines while its
-// caches fill.
+// serves one task; its caches and warnings are safe for the goroutines of one
+// task (kong_declarative's workers).
 type Conn struct {
 	// Kong is the go-kong client. Every request it sends goes through the
 	// retrying Doer; an HTTP error comes back as a *gokong.APIError whose
@@ -182,8 +182,9 @@ type Conn struct {
 
 	// Warn reports what a task should tell its user without failing
 	// (Ansible's warnings); Connect sets it to the module's Warn. Nil
-	// drops the warning.
-	Warn func(msg string)
+	// drops the warning. Calls are serialised (warnMu).
+	Warn   func(msg string)
+	warnMu sync.Mutex
 }
 
 // Connect builds a Conn from a module's parameters.

@@ -1,6 +1,9 @@
 package kong
 
-import "regexp"
+import (
+	"regexp"
+	"sync"
+)
 
 // Masked replaces secret values in diffs and returned entities.
 const Masked = "********"
@@ -12,7 +15,18 @@ var secretKey = regexp.MustCompile(`(?i)(password|passwd|secret|private|credenti
 // ...). It is the one name rule for every secret decision: masking task
 // results (Mask), kong_plugin's secret config values (FieldDef.Shape,
 // SecretStrings) and what kong_info leaves out of an export.
-func KeyLooksSecret(name string) bool { return secretKey.MatchString(name) }
+func KeyLooksSecret(name string) bool {
+	if v, ok := secretNames.Load(name); ok {
+		return v.(bool)
+	}
+	secret := secretKey.MatchString(name)
+	secretNames.Store(name, secret)
+	return secret
+}
+
+// secretNames caches KeyLooksSecret: field names are few and masking a
+// bulk state asks about each of them thousands of times.
+var secretNames sync.Map
 
 // entryLooksSecret is KeyLooksSecret for a field, and for an entry of a
 // map-typed field also HeaderLooksSecret: a map's keys are names the user

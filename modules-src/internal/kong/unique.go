@@ -244,6 +244,8 @@ func luaLiteral(v any) string {
 }
 
 func (c *Conn) warn(msg string) {
+	c.warnMu.Lock()
+	defer c.warnMu.Unlock()
 	if c.Warn != nil {
 		c.Warn(msg)
 	}

@@ -4,7 +4,9 @@
 package kongdeclarative
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
@@ -58,6 +60,7 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		Strict:      p.Bool("strict"),
 		Parallelism: p.Int("parallelism"),
 		CheckMode:   m.CheckMode,
+		Diff:        m.Diff,
 		Warn:        m.Warn,
 	})
 	if rep == nil {
@@ -97,8 +100,8 @@ func load(m *ansible.Module) ([]declarative.Doc, error) {
 		if err != nil {
 			return nil, fmt.Errorf("src: cannot read %s: %v", path, err)
 		}
-		var content map[string]any
-		if err := yaml.Unmarshal(b, &content); err != nil {
+		content, err := decode(b)
+		if err != nil {
 			return nil, fmt.Errorf("src: %s is not a YAML or JSON state: %v", path, err)
 		}
 		if content == nil {
@@ -113,6 +116,19 @@ func load(m *ansible.Module) ([]declarative.Doc, error) {
 	}
 	m.SetOptionSecrets("src", secrets)
 	return docs, nil
+}
+
+// decode reads a state file: JSON directly (several times faster than a
+// YAML parser on a large state), anything else as YAML.
+func decode(b []byte) (map[string]any, error) {
+	var content map[string]any
+	if trimmed := bytes.TrimSpace(b); len(trimmed) > 0 && trimmed[0] == '{' {
+		if err := json.Unmarshal(trimmed, &content); err == nil {
+			return content, nil
+		}
+	}
+	err := yaml.Unmarshal(b, &content)
+	return content, err
 }
 
 // selectTags merges the task's select_tags with the state's.

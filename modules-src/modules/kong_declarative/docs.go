@@ -60,7 +60,7 @@ const returns = `summary:
     routes: {created: 0, updated: 2, deleted: 1, unchanged: 997}
 changes:
   description:
-    - One entry per entity written (in check mode, to write): its type, its name (a credential by what identifies it, never by a key),
+    - One entry per entity written (in check mode, to write), with its type, its name (a credential by what identifies it, never by a key),
       its path in the state (null for a delete of an entity the state does not declare), the action and the changed fields.
   returned: always, also on a failure while writing (then what was written before it)
   type: list

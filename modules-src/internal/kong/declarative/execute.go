@@ -121,8 +121,7 @@ func (r *run) execute(ctx context.Context) error {
 	}
 	for _, s := range r.steps {
 		if s.plan.Op == kong.OpNone {
-			s.out = s.req.Outcome(s.plan, s.plan.After)
-			s.done = true
+			s.entity, s.done = s.plan.After, true
 		}
 	}
 	return first
@@ -152,7 +151,7 @@ func (r *run) apply(ctx context.Context, s *step) error {
 		}
 		s.plan = plan
 		if plan.Op == kong.OpNone {
-			s.out, s.done = s.req.Outcome(plan, plan.After), true
+			s.entity, s.done = plan.After, true
 			return nil
 		}
 	}
@@ -165,7 +164,7 @@ func (r *run) apply(ctx context.Context, s *step) error {
 		return fmt.Errorf("%s: %w", s.where(), err)
 	}
 	s.plan = plan
-	s.out, s.done = s.req.Outcome(plan, entity), true
+	s.entity, s.done = entity, true
 	return nil
 }
 
@@ -201,7 +200,7 @@ func (r *run) checkAll(ctx context.Context) error {
 		jobs = append(jobs, func() error {
 			switch s.plan.Op {
 			case kong.OpNone, kong.OpDelete:
-				s.out = s.req.Outcome(s.plan, s.plan.After)
+				s.entity = s.plan.After
 			default:
 				if s.plan.Op == kong.OpCreate && s.req.ExclusiveCreate {
 					if err := r.checkOutside(ctx, s); err != nil {
@@ -214,7 +213,7 @@ func (r *run) checkAll(ctx context.Context) error {
 					s.err = fmt.Errorf("%s: %w", s.where(), err)
 					return s.err
 				}
-				s.out = s.req.Outcome(s.plan, entity)
+				s.entity = entity
 			}
 			s.done, s.checkOnly = true, true
 			return nil

@@ -25,6 +25,9 @@ type Options struct {
 	Strict      bool
 	Parallelism int
 	CheckMode   bool
+	// Diff asks for Report.Diff (built only then: it is the costly part
+	// of a report of thousands of entities).
+	Diff bool
 	// Warn reports what the user should know without failing.
 	Warn func(string)
 }
@@ -59,8 +62,8 @@ type node struct {
 
 // id is the entity's id once known: Kong's, or the one the state gives it.
 func (n *node) id() string {
-	if n.step != nil && n.step.out != nil && n.step.out.Entity != nil && !n.step.checkOnly {
-		if id, _ := n.step.out.Entity["id"].(string); id != "" {
+	if n.step != nil && n.step.done && !n.step.checkOnly {
+		if id, _ := n.step.entity["id"].(string); id != "" {
 			return id
 		}
 	}
@@ -78,10 +81,10 @@ type step struct {
 	req       *kong.Request
 	current   kong.Object
 	plan      *kong.Plan
-	out       *kong.Outcome
+	entity    kong.Object // what Kong holds after the step (predicted in check mode)
 	err       error
 	done      bool
-	checkOnly bool // check mode: out is a prediction
+	checkOnly bool // check mode: entity is a prediction
 	early     bool // a delete that frees a name a create or rename needs
 }
 
@@ -152,8 +155,9 @@ func (r *run) readAll(ctx context.Context) error {
 	}
 	var mu sync.Mutex
 	r.schemas = map[string]*kong.PluginSchema{}
+	types := r.typesToRead()
 	jobs := []func() error{func() error {
-		cur, err := readAll(ctx, r.c, All, r.opt.SelectTags)
+		cur, err := readAll(ctx, r.c, types, r.opt.SelectTags)
 		r.current = cur
 		return err
 	}}
@@ -173,8 +177,8 @@ func (r *run) readAll(ctx context.Context) error {
 			return nil
 		})
 	}
-	for _, t := range All {
-		if t.Kind != nil {
+	for _, t := range types {
+		if t.Kind != nil && r.declares(t) {
 			jobs = append(jobs, func() error { _, err := r.c.Schema(ctx, t.Kind.SchemaPath()); return err })
 		}
 	}
@@ -222,6 +226,39 @@ func (r *run) readAll(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// typesToRead are the types whose entities the run lists: with prune,
+// all; else those the state declares and those its entities refer to
+// (found by name in the list, without a request each).
+func (r *run) typesToRead() []*Type {
+	if r.opt.Prune {
+		return All
+	}
+	need := map[*Type]bool{}
+	for _, e := range r.st.Entities {
+		need[e.Type] = true
+		for _, ref := range e.Refs {
+			need[ref.Field.To] = true
+		}
+	}
+	var out []*Type
+	for _, t := range All {
+		if need[t] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// declares reports whether the state declares entities of type t.
+func (r *run) declares(t *Type) bool {
+	for _, e := range r.st.Entities {
+		if e.Type == t {
+			return true
+		}
+	}
+	return false
 }
 
 // kindOf is the engine's Kind of an entity of type t (a plugin's depends

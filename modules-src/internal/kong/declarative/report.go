@@ -67,21 +67,24 @@ func (r *run) report() *Report {
 				"type": s.t.Key, "name": r.display(s), "action": string(s.plan.Op), "path": s.path(), "error": errText(s.err)})
 			continue
 		}
-		op := s.out.Op
+		op := s.plan.Op
 		rep.Summary[s.t.Key][actions[op]]++
 		if op == kong.OpNone {
 			continue
 		}
 		name := r.display(s)
 		rep.Changed = true
-		fields := ansible.NonNilStrings(s.out.Changes)
+		fields := ansible.NonNilStrings(s.plan.ChangedFields())
 		sort.Strings(fields)
 		rep.Changes = append(rep.Changes, map[string]any{
 			"type": s.t.Key, "name": name, "action": string(op), "path": s.path(), "fields": fields})
-		header := fmt.Sprintf("%s %s (%s)", s.t.Name, name, op)
-		rep.Diff = append(rep.Diff, map[string]any{
-			"before_header": header, "after_header": header,
-			"before": r.byName(s.t, s.out.Diff["before"]), "after": r.byName(s.t, s.out.Diff["after"])})
+		if r.opt.Diff {
+			diff := s.req.Outcome(s.plan, s.entity).Diff
+			header := fmt.Sprintf("%s %s (%s)", s.t.Name, name, op)
+			rep.Diff = append(rep.Diff, map[string]any{
+				"before_header": header, "after_header": header,
+				"before": r.byName(s.t, diff["before"]), "after": r.byName(s.t, diff["after"])})
+		}
 	}
 	sort.SliceStable(rep.Changes, func(i, j int) bool { return less(rep.Changes[i], rep.Changes[j]) })
 	return rep
