@@ -2,7 +2,6 @@ package kong
 
 import (
 	"context"
-	"fmt"
 )
 
 // Schema is the body of GET /schemas/{entity} or /schemas/plugins/{name}.
@@ -17,9 +16,9 @@ func (c *Conn) Schema(ctx context.Context, name string) (Schema, error) {
 	if s, ok := c.schemas[name]; ok {
 		return s, nil
 	}
-	s, err := c.Kong.Schemas.Get(ctx, name)
+	s, err := c.fetchSchema(ctx, name)
 	if err != nil {
-		return nil, ErrorFromKong(err, fmt.Sprintf("reading the schema of %s (GET /schemas/%s)", name, name))
+		return nil, err
 	}
 	c.schemas[name] = s
 	return s, nil
