@@ -306,7 +306,7 @@ func (c *Conn) KonnectUnsupportedPlugin(name string, config map[string]any) erro
 		// schema.lua and response-ratelimiting/schema.lua).
 		for _, key := range []string{"strategy", "policy"} {
 			if config[key] == "cluster" {
-				return fmt.Errorf("plugin %s cannot use config.%s cluster on %s (decK refuses it for Konnect: data planes share no database): use local or redis",
+				return fmt.Errorf("plugin %s cannot use config.%s cluster on %s: decK refuses it for Konnect, whose data planes share no database; use local or redis",
 					name, key, c.konnect.describe())
 			}
 		}
