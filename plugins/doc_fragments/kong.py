@@ -9,8 +9,9 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
     """
-    Options to reach the Kong Admin API, shared by all platform.ops Kong modules. Set them once for a play with
-    C(module_defaults: {group/platform.ops.kong: {...}}).
+    Options to reach the Kong Admin API, or a Kong Konnect control plane, shared by all platform.ops Kong modules. Set
+    them once for a play with C(module_defaults: {group/platform.ops.kong: {...}}). With I(konnect_control_plane) the
+    modules manage the entities of that Kong Konnect control plane instead of a Kong node's Admin API.
     """
 
     DOCUMENTATION = r'''
@@ -39,6 +40,7 @@ options:
   admin_token:
     description:
       - RBAC token sent in the C(Kong-Admin-Token) header (Kong Enterprise RBAC, or a gateway in front of the Admin API).
+      - 'Not used with I(konnect_control_plane): Konnect takes I(konnect_token).'
       - If not set, the value of the environment variable C(KONG_ADMIN_TOKEN) is used.
       - 'This value is secret: it is masked in all module output and logs.'
     type: str
@@ -46,11 +48,13 @@ options:
     description:
       - Base URL of the Kong Admin API, for example C(https://kong-admin.example.com:8444).
       - >-
+        Defaults to C(http://localhost:8001) when neither I(admin_url), C(KONG_ADMIN_URL) nor I(konnect_control_plane)
+        is set. Not used with I(konnect_control_plane).
+      - >-
         A password embedded in the URL (C(https://user:password@host)) is masked in the task output; prefer
         I(url_username) and I(url_password).
       - If not set, the value of the environment variable C(KONG_ADMIN_URL) is used.
     type: str
-    default: http://localhost:8001
   ca_path:
     description:
       - PEM file (or directory of PEM files) with the CA certificates that sign the Admin API's certificate.
@@ -65,6 +69,41 @@ options:
     description:
       - PEM private key of I(client_cert).
     type: path
+  konnect_addr:
+    description:
+      - >-
+        Kong Konnect API of the region the control plane lives in: a region, C(us), C(eu), C(au), C(me), C(in) or C(sg),
+        for C(https://<region>.api.konghq.com), or a URL (a private link, a proxy).
+      - Defaults to C(us) (C(https://us.api.konghq.com), decK's default). Only with I(konnect_control_plane).
+    type: str
+  konnect_control_plane:
+    description:
+      - >-
+        Name or id of the Kong Konnect control plane whose entities the task manages. Setting it switches the task from
+        a Kong Admin API to Kong Konnect.
+      - >-
+        A name is looked up once per task (C(GET <konnect_addr>/v2/control-planes?filter[name][eq]=<name>)); requests
+        then go to C(<konnect_addr>/v2/control-planes/<id>/core-entities/...) with C(Authorization: Bearer
+        <konnect_token>).
+      - >-
+        Konnect has no C(GET /) to read a version from: the modules take the control plane for Kong Enterprise 3.x, as
+        decK does (which assumes version 3.5.0.0).
+      - >-
+        Cannot be combined with I(admin_url) (or C(KONG_ADMIN_URL)), I(admin_token) (or C(KONG_ADMIN_TOKEN)),
+        I(url_username) and I(url_password), nor with an C(Authorization) header in I(admin_headers). I(workspace)
+        selects a Konnect workspace of the control plane.
+    type: str
+  konnect_token:
+    description:
+      - >-
+        Kong Konnect personal or system account access token, sent as C(Authorization: Bearer <token>). Required with
+        I(konnect_control_plane).
+      - >-
+        Set in the task without I(konnect_control_plane) it is refused; taken from C(KONNECT_TOKEN) without
+        I(konnect_control_plane) it is ignored.
+      - If not set, the value of the environment variable C(KONNECT_TOKEN) is used.
+      - 'This value is secret: it is masked in all module output and logs.'
+    type: str
   timeout:
     description:
       - Timeout in seconds of each Admin API request (connect, TLS handshake, response). Must be positive.
@@ -81,7 +120,9 @@ options:
     type: str
   url_username:
     description:
-      - User name for HTTP basic authentication to the Admin API (sent with I(url_password), or an empty password without it).
+      - >-
+        User name for HTTP basic authentication to the Admin API (sent with I(url_password), or an empty password
+        without it). Not used with I(konnect_control_plane).
     type: str
   validate_certs:
     description:
@@ -98,5 +139,9 @@ options:
         utf8_name rule). Any other value (a C(/), C(?), C(#), a space, C(..)) would send the requests to another path,
         and is refused before any request.
       - Leave unset (or empty) for Kong OSS and the default workspace.
+      - >-
+        With I(konnect_control_plane): a workspace of that Konnect control plane,
+        C(<konnect_addr>/v2/control-planes/<id>/core-entities/<workspace>/...), as decK sends it; C(default) is the
+        control plane itself.
     type: str
 '''

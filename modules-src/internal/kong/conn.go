@@ -1,6 +1,7 @@
 package kong
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -36,6 +37,9 @@ type Config struct {
 	Workspace     string
 	Timeout       time.Duration
 	Retries       int
+	// Konnect, when set, is the Kong Konnect control plane to manage
+	// instead of the Admin API at AdminURL (konnect.go).
+	Konnect *KonnectConfig
 }
 
 // ConfigFromParams reads the connection options from a module's validated
@@ -56,9 +60,6 @@ func ConfigFromParams(m *ansible.Module) (Config, error) {
 		Workspace:     p.String("workspace"),
 		Timeout:       time.Duration(p.Int("timeout")) * time.Second,
 		Retries:       p.Int("admin_retries"),
-	}
-	if cfg.AdminURL == "" {
-		cfg.AdminURL = "http://localhost:8001"
 	}
 	if !p.Given("timeout") {
 		cfg.Timeout = 30 * time.Second
@@ -97,6 +98,12 @@ func ConfigFromParams(m *ansible.Module) (Config, error) {
 	}
 	if cfg.AdminToken != "" && !validHeaderValue(cfg.AdminToken) {
 		return cfg, errors.New("admin_token holds a line break or another control character, which an HTTP header does not allow")
+	}
+	if err := konnectFromParams(p, &cfg); err != nil {
+		return cfg, err
+	}
+	if cfg.AdminURL == "" && cfg.Konnect == nil {
+		cfg.AdminURL = "http://localhost:8001"
 	}
 	return cfg, nil
 }
@@ -173,6 +180,9 @@ type Conn struct {
 	cfg       Config
 	http      *http.Client
 	transport *http.Transport
+	doer      gokong.Doer
+	// konnect is the resolved Konnect control plane; nil for an Admin API.
+	konnect *konnectTarget
 
 	infoOnce sync.Once
 	info     *Info
@@ -187,13 +197,15 @@ type Conn struct {
 	warnMu sync.Mutex
 }
 
-// Connect builds a Conn from a module's parameters.
+// Connect builds a Conn from a module's parameters. For a Konnect control
+// plane it resolves the control plane (one request, bounded by the
+// connection's timeout); an Admin API is not contacted.
 func Connect(m *ansible.Module) (*Conn, error) {
 	cfg, err := ConfigFromParams(m)
 	if err != nil {
 		return nil, err
 	}
-	c, err := NewConn(cfg)
+	c, err := NewConnContext(context.Background(), cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -201,11 +213,21 @@ func Connect(m *ansible.Module) (*Conn, error) {
 	return c, nil
 }
 
-// NewConn builds a Conn from a Config. It does not contact Kong.
-func NewConn(cfg Config) (*Conn, error) {
-	base, err := url.Parse(cfg.AdminURL)
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("admin_url must be an http:// or https:// URL such as http://localhost:8001, got %q", cfg.AdminURL)
+// NewConn builds a Conn from a Config, like NewConnContext without a
+// deadline of its own. It does not contact an Admin API.
+func NewConn(cfg Config) (*Conn, error) { return NewConnContext(context.Background(), cfg) }
+
+// NewConnContext builds a Conn from a Config. It does not contact an Admin
+// API; for a Konnect control plane (cfg.Konnect) it resolves the control
+// plane to its id.
+func NewConnContext(ctx context.Context, cfg Config) (*Conn, error) {
+	var base *url.URL
+	if cfg.Konnect == nil {
+		var err error
+		base, err = url.Parse(cfg.AdminURL)
+		if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+			return nil, fmt.Errorf("admin_url must be an http:// or https:// URL such as http://localhost:8001, got %q", cfg.AdminURL)
+		}
 	}
 	tlsConf, err := tlsConfig(cfg)
 	if err != nil {
@@ -222,6 +244,15 @@ func NewConn(cfg Config) (*Conn, error) {
 		Timeout:   cfg.Timeout,
 		Transport: &headerTransport{next: transport, headers: requestHeaders(cfg), username: cfg.Username, password: cfg.Password},
 	}
+	c := &Conn{cfg: cfg, http: httpClient, transport: transport,
+		doer: retryingDoer(retryPolicy{retries: cfg.Retries, refused: refusalHint(cfg)})}
+	if cfg.Konnect != nil {
+		if err := c.openKonnect(ctx); err != nil {
+			httpClient.CloseIdleConnections()
+			return nil, err
+		}
+		return c, nil
+	}
 	rootURL := strings.TrimRight(base.String(), "/")
 	client, err := gokong.NewClient(&rootURL, httpClient)
 	if err != nil {
@@ -231,8 +262,9 @@ func NewConn(cfg Config) (*Conn, error) {
 	if cfg.Workspace != "" {
 		client.SetWorkspace(cfg.Workspace)
 	}
-	client.SetDoer(retryingDoer(retryPolicy{retries: cfg.Retries}))
-	return &Conn{Kong: client, cfg: cfg, http: httpClient, transport: transport}, nil
+	client.SetDoer(c.doer)
+	c.Kong = client
+	return c, nil
 }
 
 // Config returns the options the Conn was built from.
@@ -245,6 +277,9 @@ func requestHeaders(cfg Config) http.Header {
 	}
 	if cfg.AdminToken != "" {
 		h.Set("Kong-Admin-Token", cfg.AdminToken)
+	}
+	if cfg.Konnect != nil {
+		h.Set("Authorization", "Bearer "+cfg.Konnect.Token)
 	}
 	return h
 }

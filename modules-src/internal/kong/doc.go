@@ -9,6 +9,9 @@
 //
 //	fragment.go   the shared options (admin_url, admin_token, TLS, ...)
 //	conn.go       Conn: go-kong client, TLS, headers; retry.go its Doer
+//	konnect.go    Kong Konnect control planes: lookup, paths, schemas
+//	              (konnectschema.go), what Konnect refuses
+//	authhint.go   a 401/403 names the credentials the task sent
 //	request.go    raw JSON Get/Send/List (go-kong structs cannot send null)
 //	info.go       GET / once: version, enterprise, router flavor
 //	schema.go     /schemas/... fetched once per Conn, parsed into one model

@@ -42,7 +42,7 @@ func ErrorFromKong(err error, doing string) error {
 		out["kong_error"] = body.Name
 	}
 	return &ansible.Failure{
-		Msg:    fmt.Sprintf("%s failed: Kong answered HTTP %d: %s%s", doing, apiErr.Code(), msg, authHint(apiErr.Code())),
+		Msg:    fmt.Sprintf("%s failed: Kong answered HTTP %d: %s%s", doing, apiErr.Code(), msg, refusalOf(apiErr)),
 		Fields: out,
 	}
 }
@@ -76,6 +76,7 @@ func KongErrorBody(apiErr *gokong.APIError) ErrorBody {
 		Message string         `json:"message"`
 		Fields  map[string]any `json:"fields"`
 		Options map[string]any `json:"options"` // code 11 puts its details here
+		Detail  string         `json:"detail"`  // Konnect's problem details
 	}
 	out := ErrorBody{Message: apiErr.Error()}
 	if len(apiErr.Raw()) == 0 || json.Unmarshal(apiErr.Raw(), &raw) != nil {
@@ -84,6 +85,8 @@ func KongErrorBody(apiErr *gokong.APIError) ErrorBody {
 	out.Code, out.Name = raw.Code, raw.Name
 	if raw.Message != "" {
 		out.Message = raw.Message
+	} else if raw.Detail != "" {
+		out.Message = raw.Detail
 	}
 	fields := raw.Fields
 	if fields == nil {

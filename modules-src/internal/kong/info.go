@@ -19,6 +19,9 @@ type Info struct {
 	// "expressions". Kong 2.x has one router, reported as "traditional".
 	RouterFlavor string
 	Database     string
+	// Konnect names the Kong Konnect control plane ("" for a Kong node);
+	// Version is then the one decK assumes (see konnectInfo).
+	Konnect string
 }
 
 // AtLeast reports whether the node runs major.minor or newer.
@@ -28,6 +31,9 @@ func (i *Info) AtLeast(major, minor int) bool {
 
 // String renders the node for messages, e.g. "Kong 2.8.5".
 func (i *Info) String() string {
+	if i.Konnect != "" {
+		return i.Konnect
+	}
 	s := "Kong " + i.Version
 	if i.Enterprise && !strings.Contains(i.Version, "enterprise") {
 		s += " (Enterprise)"
@@ -74,6 +80,10 @@ func (c *Conn) rootPath() string {
 // Info returns the node's version and flavour, asking Kong the first time.
 func (c *Conn) Info(ctx context.Context) (*Info, error) {
 	c.infoOnce.Do(func() {
+		if c.konnect != nil {
+			c.info = c.konnect.info()
+			return
+		}
 		root, err := c.Kong.Root(ctx)
 		if err != nil {
 			c.infoErr = ErrorFromKong(err, "reading the Kong version (GET "+c.rootPath()+")")

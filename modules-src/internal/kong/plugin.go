@@ -152,6 +152,9 @@ func (c *Conn) ResolveRef(ctx context.Context, collection, nameOrID string) (str
 // AvailablePlugins lists the plugins installed on the node (GET /
 // plugins.available_on_server), sorted, for "unknown plugin" messages.
 func (c *Conn) AvailablePlugins(ctx context.Context) []string {
+	if c.konnect != nil {
+		return nil // Konnect has no GET / (see konnectInfo)
+	}
 	root, err := c.Kong.Root(ctx)
 	if err != nil {
 		return nil

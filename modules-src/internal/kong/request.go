@@ -39,7 +39,7 @@ func (c *Conn) Send(ctx context.Context, method, path string, body any) (Object,
 	if err := checkPath(method, path); err != nil {
 		return nil, err
 	}
-	req, err := c.Kong.NewRequest(method, path, nil, body)
+	req, err := c.newRequest(method, path, body)
 	if err != nil {
 		return nil, err
 	}

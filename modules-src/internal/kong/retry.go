@@ -29,6 +29,9 @@ type retryPolicy struct {
 	max      time.Duration // cap of one wait, also for Retry-After
 	sleep    func(ctx context.Context, d time.Duration) error
 	attempts func(method, path string, attempt int) // test hook, may be nil
+	// refused words, for a 401 or 403, which credentials of the task were
+	// refused (refusalHint); nil leaves the generic hint of ErrorFromKong.
+	refused func(status int) string
 }
 
 const (
@@ -123,6 +126,7 @@ func retryingDoer(p retryPolicy) gokong.Doer {
 				}
 			case resp.StatusCode >= 400:
 				apiErr := readAPIError(resp)
+				markRefusal(apiErr, p.refused)
 				if !canRetry || !retryableStatus(resp.StatusCode) {
 					return nil, apiErr
 				}
@@ -144,12 +148,21 @@ func retryingDoer(p retryPolicy) gokong.Doer {
 func readAPIError(resp *http.Response) *gokong.APIError {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	// Kong's errors carry "message"; Konnect's control plane API answers
+	// RFC 9457 problem details, with the explanation in "detail"
+	// (Kong/docs.konghq.com api-specs/Konnect/v2/yaml/control-planes.yaml,
+	// BaseError).
 	var parsed struct {
 		Message string `json:"message"`
+		Detail  string `json:"detail"`
 	}
 	msg := http.StatusText(resp.StatusCode)
-	if json.Unmarshal(body, &parsed) == nil && parsed.Message != "" {
-		msg = parsed.Message
+	if json.Unmarshal(body, &parsed) == nil {
+		if parsed.Message != "" {
+			msg = parsed.Message
+		} else if parsed.Detail != "" {
+			msg = parsed.Detail
+		}
 	}
 	apiErr := gokong.NewAPIErrorWithRaw(resp.StatusCode, msg, body)
 	if resp.StatusCode == http.StatusTooManyRequests {

@@ -2,7 +2,6 @@ package kong
 
 import (
 	"context"
-	"fmt"
 	"sync"
 )
 
@@ -82,9 +81,9 @@ func (c *Conn) Schema(ctx context.Context, name string) (*Schema, error) {
 	}
 	c.schemas.mu.Unlock()
 	e.once.Do(func() {
-		raw, err := c.Kong.Schemas.Get(ctx, name)
+		raw, err := c.fetchSchema(ctx, name) // Kong's endpoint, or Konnect's (konnect.go)
 		if err != nil {
-			e.err = ErrorFromKong(err, fmt.Sprintf("reading the schema of %s (GET /schemas/%s)", name, name))
+			e.err = err
 			return
 		}
 		e.schema = ParseSchema(name, raw)

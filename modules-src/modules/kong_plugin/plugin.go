@@ -42,6 +42,11 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	}
 	defer conn.Close()
 	t := &task{m: m, conn: conn, name: p.String("name")}
+	if p.String("state") != "absent" && (!p.Given("enabled") || p.Bool("enabled")) {
+		if err := conn.KonnectUnsupportedPlugin(t.name, p.Dict("config")); err != nil {
+			return nil, err
+		}
+	}
 	if err := t.checkFeatures(ctx); err != nil {
 		return nil, err
 	}

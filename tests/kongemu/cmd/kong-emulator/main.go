@@ -42,6 +42,10 @@ func run(args []string, logw io.Writer) error {
 	flavor := fl.String("router-flavor", "", "configuration.router_flavor reported by GET / (3.x default traditional_compatible; 2.8 reports none unless set)")
 	enterprise := fl.Bool("enterprise", false, "emulate Kong Enterprise: an Enterprise version in GET /, /workspaces and /{workspace}/... endpoints")
 	quiet := fl.Bool("quiet", false, "do not log one line per request")
+	konnect := fl.Bool("konnect", false, "emulate Kong Konnect: /v2/control-planes and each control plane's /v2/control-planes/{id}/core-entities/... (Bearer token: --konnect-token)")
+	konnectToken := fl.String("konnect-token", "", "with --konnect: the access token every request must send as Authorization: Bearer (required)")
+	var planes faultFlags
+	fl.Var(&planes, "konnect-control-plane", `with --konnect: a control plane to create at start, by name (repeatable; default "default")`)
 	var faults faultFlags
 	fl.Var(&faults, "fault", `inject a fault, repeatable: "METHOD PATH-REGEXP key=value ..." with keys count, latency, status, body, retry_after, reset (e.g. "GET ^/services status=503 count=2")`)
 	if err := fl.Parse(args); err != nil {
@@ -58,9 +62,37 @@ func run(args []string, logw io.Writer) error {
 		}
 		opts.Faults = append(opts.Faults, f)
 	}
-	srv, err := kongemu.New(opts)
-	if err != nil {
-		return err
+	var handler http.Handler
+	banner := ""
+	if *konnect {
+		if *token != "" || *enterprise || *flavor != "" {
+			return errors.New("--konnect cannot be combined with --admin-token, --enterprise or --router-flavor (Konnect takes --konnect-token; its control planes have workspaces)")
+		}
+		k, err := kongemu.NewKonnect(kongemu.KonnectOptions{Version: *version, Token: *konnectToken,
+			ControlPlanes: planes, Log: opts.Log, Faults: opts.Faults})
+		if err != nil {
+			return err
+		}
+		handler = k
+		names := planes
+		if len(names) == 0 {
+			names = []string{"default"}
+		}
+		var list []string
+		for _, n := range names {
+			list = append(list, fmt.Sprintf("%s=%s", n, k.ControlPlaneID(n)))
+		}
+		banner = fmt.Sprintf("Kong Konnect (control planes %s, Kong %s entities) API", strings.Join(list, ", "), *version)
+	} else {
+		if *konnectToken != "" || len(planes) > 0 {
+			return errors.New("--konnect-token and --konnect-control-plane need --konnect")
+		}
+		srv, err := kongemu.New(opts)
+		if err != nil {
+			return err
+		}
+		handler = srv
+		banner = fmt.Sprintf("Kong %s Admin API", srv.ReportedVersion())
 	}
 	ln, err := kongemu.Listen(kongemu.ListenConfig{Addr: *listen, TLSCert: *cert, TLSKey: *key, ClientCA: *ca})
 	if err != nil {
@@ -71,8 +103,8 @@ func run(args []string, logw io.Writer) error {
 		scheme = "https"
 	}
 	// The address line is machine-readable: scripts that pass port 0 read it.
-	fmt.Fprintf(logw, "kong-emulator: Kong %s Admin API listening on %s://%s\n", srv.ReportedVersion(), scheme, ln.Addr())
-	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(logw, "kong-emulator: %s listening on %s://%s\n", banner, scheme, ln.Addr())
+	httpSrv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {

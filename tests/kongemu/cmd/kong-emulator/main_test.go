@@ -26,6 +26,10 @@ func TestRun_FlagErrors(t *testing.T) {
 		{[]string{"--fault", "GET"}, `fault "GET": expected "METHOD PATH-REGEXP key=value ..."`},
 		{[]string{"--tls-key", "k.pem"}, "--tls-cert and --tls-key must be given together"},
 		{[]string{"--listen", "127.0.0.1:0", "--client-ca", "ca.pem"}, "--client-ca needs --tls-cert and --tls-key"},
+		{[]string{"--konnect"}, "Konnect needs an access token (--konnect-token)"},
+		{[]string{"--konnect", "--konnect-token", "t", "--kong-version", "2.8.5"}, "Konnect runs Kong 3.x: --kong-version 2.8.5 cannot be combined with --konnect"},
+		{[]string{"--konnect", "--konnect-token", "t", "--enterprise"}, "--konnect cannot be combined with --admin-token, --enterprise or --router-flavor (Konnect takes --konnect-token; its control planes have workspaces)"},
+		{[]string{"--konnect-token", "t"}, "--konnect-token and --konnect-control-plane need --konnect"},
 	}
 	for _, tc := range tests {
 		err := run(tc.args, io.Discard)
