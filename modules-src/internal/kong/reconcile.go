@@ -348,6 +348,10 @@ func (c *Conn) Plan(ctx context.Context, r *Request, current Object) (*Plan, err
 	// the change the real run reports.
 	for _, ref := range r.missing {
 		plan.renameChange(ref.Field, []string{ref.Field, "id"})
+		if ref.Field != "" && plan.Op != OpNone {
+			// Not merged into the current reference: it replaces it.
+			plan.After[ref.Field] = ref.placeholder()
+		}
 	}
 	return plan, nil
 }
@@ -597,6 +601,16 @@ func (r *Request) diff(plan *Plan, entity Object) map[string]any {
 		before = Project(plan.Current, managed, shape)
 	}
 	after := Project(entity, managed, shape)
+	// A pending ref's placeholder ({"name": ...}) is not a record to
+	// project key by key: the field shows whole, before and after.
+	for _, ref := range r.missing {
+		if _, managed := managed[ref.Field]; ref.Field != "" && managed {
+			if plan.Current != nil {
+				before[ref.Field] = DeepCopy(plan.Current[ref.Field])
+			}
+			after[ref.Field] = DeepCopy(entity[ref.Field])
+		}
+	}
 	if plan.Op == OpCreate && r.DiffChangedOnly {
 		for k, v := range managed {
 			if v == nil {

@@ -80,7 +80,10 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	if m.Diff {
 		res["diff"] = rep.Diff
 	}
-	if err != nil {
+	switch {
+	case err != nil && m.CheckMode:
+		return res, fmt.Errorf("%w (check mode: nothing was written; the real run would fail here)", err)
+	case err != nil:
 		res["not_written"] = rep.NotWritten
 		return res, fmt.Errorf("%w (written before the failure: %d; not written: %d; a rerun finishes the job)", err, len(rep.Changes), len(rep.NotWritten))
 	}

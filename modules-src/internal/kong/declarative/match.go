@@ -68,9 +68,10 @@ func scopeKey(name string, scope kong.PluginScope) string {
 func (r *run) match(e *Entity, fields kong.Object, ids map[string]string, pending bool) kong.Object {
 	idx := r.index[e.Type]
 	if e.ID != "" {
-		if o := idx["id:"+strings.ToLower(e.ID)]; o != nil {
-			return o
-		}
+		// An entity the state gives an id is that entity, as in decK: one
+		// holding its name under another id is another entity (deleted
+		// first with prune, else the create meets Kong's 409).
+		return idx["id:"+strings.ToLower(e.ID)]
 	}
 	for _, k := range namedKeys(e.Type, fields) {
 		if o := idx[k]; o != nil {

@@ -396,13 +396,16 @@ func (r *run) request(t *Type, fields kong.Object, current kong.Object) *kong.Re
 // id when it has one), or an entity Kong holds (id only).
 func (r *run) resolveRef(ctx context.Context, e *Entity, ref *Ref) (*node, string, error) {
 	to := ref.Field.To
+	// A declared entity that Kong does not hold yet is created by this run
+	// before anything that refers to it: pending until then, even when the
+	// state gives its id (nothing can be looked up under it yet).
 	if ref.Parent != nil {
 		pn := r.nodes[ref.Parent]
-		return pn, pn.id(), nil
+		return pn, existingID(pn), nil
 	}
 	if d := r.declared(to, ref.Value); d != nil {
 		pn := r.nodes[d]
-		return pn, pn.id(), nil
+		return pn, existingID(pn), nil
 	}
 	if o := r.lookupCurrent(to, ref.Value); o != nil {
 		id, _ := o["id"].(string)
@@ -417,6 +420,12 @@ func (r *run) resolveRef(ctx context.Context, e *Entity, ref *Ref) (*node, strin
 			Msg: fmt.Sprintf("%s %q is neither declared in the state nor held by Kong", to.Name, ref.Value)}
 	}
 	return nil, id, nil
+}
+
+// existingID is the id of a declared entity Kong holds, "" for one to create.
+func existingID(n *node) string {
+	id, _ := n.current["id"].(string)
+	return id
 }
 
 // declared is the entity of type t the state declares under that name or

@@ -81,6 +81,9 @@ func (r *run) report() *Report {
 		if r.opt.Diff {
 			diff := s.req.Outcome(s.plan, s.entity).Diff
 			header := fmt.Sprintf("%s %s (%s)", s.t.Name, name, op)
+			if s.t.Credential != nil {
+				header = fmt.Sprintf("%s (%s)", name, op) // the name says what it is
+			}
 			rep.Diff = append(rep.Diff, map[string]any{
 				"before_header": header, "after_header": header,
 				"before": r.byName(s.t, diff["before"]), "after": r.byName(s.t, diff["after"])})
@@ -154,10 +157,10 @@ func display(t *Type, o kong.Object) string {
 		of := "of consumer " + refName("consumer")
 		if !t.Credential.IdentityIsSecret {
 			if v, _ := o[t.Credential.Identity].(string); v != "" {
-				return fmt.Sprintf("%q %s", v, of)
+				return fmt.Sprintf("%s %q %s", t.Name, v, of)
 			}
 		}
-		return "credential " + of
+		return t.Name + " " + of
 	}
 	for _, f := range t.Names {
 		if v, _ := o[f].(string); v != "" {

@@ -229,7 +229,7 @@ func (st *State) parseEntity(t *Type, v any, path string, parent *Entity, nest *
 		}
 		if rf := fieldOf(t, k); rf != nil {
 			if parent != nil && nest.Field == k {
-				errs.add(p, "a %s nested under a %s belongs to it: remove %s", t.Name, nest.Type.Name, k)
+				errs.add(p, "a %s nested under a %s belongs to it: remove %s", t.Name, parent.Type.Name, k)
 				continue
 			}
 			if ref := parseRef(rf, val, p, errs); ref != nil {

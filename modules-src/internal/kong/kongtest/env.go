@@ -40,6 +40,11 @@ type fault struct {
 	status       int
 	header       http.Header
 	remaining    int
+	// dropAnswer: the emulator handles the request (Kong applies it) but
+	// the connection is closed before any answer, as when a network or a
+	// proxy fails after the request arrived: its outcome is unknown to the
+	// client.
+	dropAnswer bool
 }
 
 // Start runs an emulator for opts on a random loopback port.
@@ -101,6 +106,13 @@ func (e *Env) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.Emu.ServeHTTP(w, r)
 		return
 	}
+	if hit.dropAnswer {
+		e.Emu.ServeHTTP(httptest.NewRecorder(), r)
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			_ = conn.Close()
+		}
+		return
+	}
 	_, _ = io.Copy(io.Discard, r.Body)
 	for k, v := range hit.header {
 		w.Header()[k] = v
@@ -108,6 +120,15 @@ func (e *Env) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(hit.status)
 	_, _ = fmt.Fprintf(w, `{"message":"injected fault: HTTP %d"}`, hit.status)
+}
+
+// DropAnswerNext makes the next n requests with this method and a path
+// starting with pathPrefix reach the emulator (which applies them) and
+// get no answer: the connection is closed instead.
+func (e *Env) DropAnswerNext(method, pathPrefix string, n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.faults = append(e.faults, &fault{method: method, path: pathPrefix, remaining: n, dropAnswer: true})
 }
 
 // FailNext makes the next n requests with this method and a path starting
