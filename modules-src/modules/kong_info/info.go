@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/url"
 	"reflect"
 	"sort"
 	"strings"
@@ -41,6 +42,9 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		return nil, err
 	}
 	defer conn.Close()
+	if m.Params.String("format") == "deck" {
+		return exportDeck(ctx, m, conn)
+	}
 	e := &exporter{m: m, conn: conn, dropDefaults: m.Params.Bool("drop_defaults"),
 		includeSecrets: m.Params.Bool("include_secrets"), names: map[string]map[string]string{}}
 
@@ -129,8 +133,12 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 }
 
 func (e *exporter) readServices(ctx context.Context) ([]kong.Object, error) {
-	if e.m.Params.Bool("all_services") {
-		list, err := e.conn.List(ctx, "/services")
+	if ref := e.m.Params.String("service"); ref == "" {
+		var q url.Values
+		if tags := e.m.Params.Strings("select_tags"); len(tags) > 0 {
+			q = url.Values{"tags": {strings.Join(tags, ",")}}
+		}
+		list, err := e.conn.ListQuery(ctx, "/services", q)
 		if err != nil {
 			return nil, kong.ErrorFromKong(err, "listing services")
 		}

@@ -60,11 +60,30 @@ var Definition = &ansible.Definition{
 			},
 			"include_secrets": {
 				Type: ansible.Bool, Default: false,
-				Description: []string{"Export secret plugin config values in clear text, so they can be redeployed. Use with C(no_log: true)."},
+				Description: []string{"Export secret plugin config values in clear text, so they can be redeployed. Use with C(no_log: true).",
+					"With C(format=deck), also the consumers' credentials (key-auth keys, jwt and hmac-auth secrets). " +
+						"basic-auth passwords are never exported: Kong keeps only a hash of them."},
+			},
+			"format": {
+				Type: ansible.Str, Default: "modules", Choices: []any{"modules", "deck"},
+				Description: []string{
+					"C(modules): lists of the single-entity modules' options (I(services), I(routes), I(plugins), I(consumers)).",
+					"C(deck): one I(state) in decK's file format, which M(platform.ops.kong_declarative) and C(deck sync) both take: " +
+						"services with their routes and plugins nested, consumers with their credentials (see I(include_secrets)) and plugins, " +
+						"plugins of several scopes or none at the top. C(_format_version) is C(3.0) for Kong 3.x, C(1.1) for Kong 2.x. " +
+						"With I(service), that service, its routes and their plugins (and the I(consumers) named); with I(all_services) or I(select_tags) alone, everything (carrying the tags).",
+				},
+			},
+			"select_tags": {
+				Type: ansible.List, Elements: ansible.Str,
+				Description: []string{
+					"Export only the entities carrying all these tags (decK's C(--select-tag)); with C(format=deck) the state says so in C(_info.select_tags).",
+					"With C(format=modules) the tags select the services (with I(all_services) or alone).",
+				},
 			},
 		},
 		MutuallyExclusive: [][]string{{"service", "all_services"}},
-		RequiredOneOf:     [][]string{{"service", "all_services"}},
+		RequiredOneOf:     [][]string{{"service", "all_services", "select_tags"}},
 	},
 	Examples: examples,
 	Returns:  returns,
