@@ -10,11 +10,13 @@
 #   platform_ops_modules  modules in the tree (plugins/action/*.py), so a
 #                      target can skip tasks of a module not written yet
 #
-# Usage: run-local.sh TEST_TREE
+# Usage: run-local.sh TEST_TREE [TARGET...]   (default: every target)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 tree=$(cd "$1" && pwd)
+shift
+only=("$@")
 # shellcheck source=tests/integration/lib.sh
 source "$repo/tests/integration/lib.sh"
 
@@ -49,6 +51,9 @@ targets=()
 for dir in "$tree"/tests/integration/targets/*/; do
     [ -f "$dir/aliases" ] || continue
     name=$(basename "$dir")
+    if [ ${#only[@]} -gt 0 ] && [[ ! " ${only[*]} " == *" $name "* ]]; then
+        continue
+    fi
     grep -qE '^(disabled|unsupported|hidden)' "$dir/aliases" && continue
     missing=
     for module in $(needs "$name"); do

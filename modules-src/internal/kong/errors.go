@@ -151,3 +151,14 @@ func IsConflict(err error) bool {
 	var apiErr *gokong.APIError
 	return errors.As(err, &apiErr) && apiErr.Code() == 409
 }
+
+// IsTaken reports a create refused because another entity holds its key:
+// a UNIQUE violation (409), or a primary key violation (Kong's 400 for an
+// id that is taken).
+func IsTaken(err error) bool {
+	var apiErr *gokong.APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	return apiErr.Code() == 409 || (apiErr.Code() == 400 && KongErrorBody(apiErr).Name == "primary key violation")
+}

@@ -496,11 +496,10 @@ func (c *Conn) Apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan
 			method, path = http.MethodPut, r.path(ref)
 		}
 		created, err := c.Send(ctx, method, path, body)
-		if IsConflict(err) && r.ExclusiveCreate {
-			return nil, nil, &ansible.Failure{
-				Msg:    ErrorFromKong(err, r.doing(plan)).Error() + ": an entity outside select_tags holds it; rename the declared one, or give the existing one the tags to manage it here",
-				Fields: map[string]any{"status": http.StatusConflict},
-			}
+		if IsTaken(err) && r.ExclusiveCreate {
+			f := ErrorFromKong(err, r.doing(plan)).(*ansible.Failure)
+			f.Msg += ": an entity outside select_tags holds it; rename the declared one, or give the existing one the tags to manage it here"
+			return nil, nil, f
 		}
 		if IsConflict(err) {
 			current, ferr := r.find(ctx, c)

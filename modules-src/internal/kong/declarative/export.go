@@ -94,15 +94,10 @@ func (x *exporter) loadPlugins(ctx context.Context, c *kong.Conn, n int) error {
 			return nil
 		})
 	}
-	if err := runAll(n, jobs); err != nil {
-		return err
-	}
-	for i, p := range x.current[Plugins] {
-		if ps := x.plugins[fmt.Sprint(p["name"])]; ps != nil {
-			x.current[Plugins][i] = ps.StripShorthands(p)
-		}
-	}
-	return nil
+	// The deprecated shorthand fields Kong 3.8+ echoes (rate-limiting's
+	// redis_host next to redis.host) stay, as in deck dump: decK compares
+	// them, and kong_declarative reads them as the fields they stand for.
+	return runAll(n, jobs)
 }
 
 // narrow keeps, with Service, that service, its routes, the plugins
@@ -287,6 +282,9 @@ func (x *exporter) fields(t *Type, o kong.Object, where string) map[string]any {
 		if v == nil || k == "created_at" || k == "updated_at" || k == "id" {
 			continue
 		}
+		if def, newer := newerFields[t.Key][k]; newer && reflect.DeepEqual(v, def) {
+			continue
+		}
 		if rf := fieldOf(t, k); rf != nil && !rf.Many {
 			continue
 		}
@@ -302,6 +300,14 @@ func (x *exporter) fields(t *Type, o kong.Object, where string) map[string]any {
 		out["id"] = o["id"]
 	}
 	return out
+}
+
+// newerFields are fields that decK 1.x's file schema does not know, with the
+// value Kong gives them by default: an export leaves them out while they hold
+// it, so decK 1.x (Debian's deck) takes the export too, and Kong (or
+// kong_declarative, strict) fills the same value back in.
+var newerFields = map[string]map[string]any{
+	"services": {"enabled": true},
 }
 
 // plugin writes a plugin: its config with the secret values left out

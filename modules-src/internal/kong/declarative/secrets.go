@@ -21,6 +21,8 @@ func SecretsBeforeSchema(v any) []string {
 		case map[string]any:
 			for k, e := range t {
 				switch {
+				case isEntityList(k):
+					walk(e) // "keyauth_credentials" is a list of entities, not a secret
 				case k == "config":
 					out = append(out, kong.ConfigSecretsBeforeSchema(e)...)
 				case kong.KeyLooksSecret(k):
@@ -38,6 +40,16 @@ func SecretsBeforeSchema(v any) []string {
 	walk(v)
 	sort.Strings(out)
 	return out
+}
+
+// isEntityList reports whether a state's key holds a list of entities.
+func isEntityList(key string) bool {
+	for _, t := range All {
+		if t.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 // secrets are the values of the state that are secret by the rules that
