@@ -1,8 +1,7 @@
-#!/usr/bin/python3
 """Write a decK-format state of N services, each with one route and one
 plugin (3*N entities), for the bulk benchmark (make bench-bulk).
 
-Usage: gen_state.py N FORMAT_VERSION > state.yaml   (JSON is YAML too)
+Usage: /usr/bin/python3 gen_state.py N FORMAT_VERSION > state.json   (JSON is YAML too)
 """
 import json
 import sys

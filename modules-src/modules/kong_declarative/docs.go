@@ -67,7 +67,11 @@ changes:
   elements: dict
   sample:
     - {type: routes, name: example-route, path: "services[0].routes[0]", action: update, fields: [methods]}
-    - {type: plugins, name: "rate-limiting (service example-service)", path: "services[0].plugins[0]", action: create, fields: [config.minute, name, service.id]}
+    - type: plugins
+      name: rate-limiting (service example-service)
+      path: "services[0].plugins[0]"
+      action: create
+      fields: [config.minute, name, service.id]
 not_written:
   description:
     - The writes the plan held that a failure stopped (a failure stops new writes; the ones under way finish), with the error of the one that failed.
