@@ -41,6 +41,9 @@ func (s *Server) stamp(f *Field, now json.Number) json.Number {
 // schemaFor returns the schema a row of dao is validated with. Plugins get
 // the base plugin schema with the named plugin's fields and checks merged in.
 func (s *Server) schemaFor(dao string, row map[string]any) (*Field, *kongError) {
+	if dao == vaultDAO(s.v3) {
+		return s.vaultSchema(row)
+	}
 	if dao != "plugins" {
 		sc := s.schemas.entities[dao]
 		if sc == nil {

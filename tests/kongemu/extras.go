@@ -3,10 +3,7 @@ package kongemu
 import (
 	"crypto/sha1"
 	"crypto/sha256"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/hex"
-	"encoding/pem"
 	"math"
 	"net/http"
 	"sort"
@@ -37,10 +34,6 @@ func (s *Server) entityRules(def *entityDef, row, body, existing map[string]any,
 			plan.snis, plan.setSNIs = strList(v), v != nil || mode != modeUpdate && given
 		}
 		delete(row, "snis")
-		checkCertKey(row, "cert", "key", fe)
-		if row["cert_alt"] != nil || row["key_alt"] != nil {
-			checkCertKey(row, "cert_alt", "key_alt", fe)
-		}
 		if len(fe) == 0 && plan.setSNIs && mode != modeValidate {
 			for _, name := range plan.snis {
 				if other := s.db.find("snis", "name", name); other != nil && foreignID(other["certificate"]) != row["id"] {
@@ -49,16 +42,10 @@ func (s *Server) entityRules(def *entityDef, row, body, existing map[string]any,
 			}
 		}
 	case "ca_certificates":
-		if c, ok := row["cert"].(string); ok && !fe.has("cert") {
-			cert, msg := parseCert(c)
-			switch {
-			case cert == nil:
-				fe["cert"] = msg
-			case !cert.IsCA:
-				fe["cert"] = `certificate does not appear to be a CA because it is missing the "CA" basic constraint`
-			case time.Now().After(cert.NotAfter):
-				fe["cert"] = "certificate expired, \"Not After\" time is in the past"
-			default:
+		// the cert_digest transformation (ca_certificates.lua): the
+		// SHA-256 of the DER certificate, hex
+		if c, ok := row["cert"].(string); ok && len(fe) == 0 {
+			if cert, _ := parseCert(c); cert != nil {
 				sum := sha256.Sum256(cert.Raw)
 				row["cert_digest"] = hex.EncodeToString(sum[:])
 			}
@@ -76,42 +63,6 @@ func (s *Server) entityRules(def *entityDef, row, body, existing map[string]any,
 		}
 	}
 	return plan
-}
-
-func parseCert(p string) (*x509.Certificate, string) {
-	block, _ := pem.Decode([]byte(p))
-	if block == nil || block.Type != "CERTIFICATE" {
-		return nil, "invalid certificate: x509.new: asn1/tasn_dec.c:349:error:0688010A:asn1 encoding routines::nested asn1 error"
-	}
-	cert, err := x509.ParseCertificate(block.Bytes)
-	if err != nil {
-		return nil, "invalid certificate: " + err.Error()
-	}
-	return cert, ""
-}
-
-// checkCertKey validates a PEM certificate and key and that they belong together.
-func checkCertKey(row map[string]any, certField, keyField string, fe fieldErrors) {
-	c, _ := row[certField].(string)
-	k, _ := row[keyField].(string)
-	if fe.has(certField) || fe.has(keyField) {
-		return
-	}
-	if c == "" || k == "" {
-		fe.addEntity("all or none of these fields must be set: '" + certField + "', '" + keyField + "'")
-		return
-	}
-	if _, msg := parseCert(c); msg != "" {
-		fe[certField] = msg
-		return
-	}
-	if block, _ := pem.Decode([]byte(k)); block == nil {
-		fe[keyField] = "invalid key: pkey.new:load_key: failed to read PEM"
-		return
-	}
-	if _, err := tls.X509KeyPair([]byte(c), []byte(k)); err != nil {
-		fe.addEntity("certificate does not match key")
-	}
 }
 
 // applyPlan performs the side effects of a stored write.

@@ -79,6 +79,7 @@ func (s *Server) routes() []route {
 			add("POST", "/upstreams/{parent}/targets/{key}/{address}/"+state, s.markTarget)
 		}
 	}
+	s.vaultRoutes(add)
 	if s.ent != nil {
 		s.workspaceRoutes(add)
 	}

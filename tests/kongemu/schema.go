@@ -56,16 +56,19 @@ type Field struct {
 	Contains     any
 	HasContains  bool
 	IsRegex      bool
-	Err          string
-	MutexSubsets [][]string
-	Elements     *Field
-	Keys         *Field
-	Values       *Field
-	Fields       []*Field
-	EntityChecks []map[string]any
-	Shorthands   []*Field
-	ReplacedWith [][]string // for shorthand fields: paths of the fields they mirror
-	custom       func(v any) (bool, string)
+	// Referenceable string fields accept a vault reference ("{vault://...}")
+	// without running their validators (init.lua validate_field).
+	Referenceable bool
+	Err           string
+	MutexSubsets  [][]string
+	Elements      *Field
+	Keys          *Field
+	Values        *Field
+	Fields        []*Field
+	EntityChecks  []map[string]any
+	Shorthands    []*Field
+	ReplacedWith  [][]string // for shorthand fields: paths of the fields they mirror
+	custom        func(v any) (bool, string)
 }
 
 type luaPattern struct {
@@ -165,6 +168,7 @@ func parseField(name string, a map[string]any) *Field {
 	f.Unique, _ = a["unique"].(bool)
 	f.Abstract, _ = a["abstract"].(bool)
 	f.IsRegex, _ = a["is_regex"].(bool)
+	f.Referenceable, _ = a["referenceable"].(bool)
 	f.Reference, _ = a["reference"].(string)
 	f.OnDelete, _ = a["on_delete"].(string)
 	f.Err, _ = a["err"].(string)
@@ -417,6 +421,7 @@ type schemaSet struct {
 	version   string
 	entities  map[string]*Schema
 	plugins   map[string]*Schema
+	vaults    map[string]*Schema // vault subschemas by name (vaults.go)
 	available json.RawMessage
 }
 
@@ -458,6 +463,9 @@ func loadSchemas(version string) (*schemaSet, error) {
 		return nil, err
 	}
 	delete(set.entities, "available_on_server")
+	if err := loadVaultSchemas(set); err != nil {
+		return nil, err
+	}
 	raw, err := schemaFS.ReadFile(path.Join(dir, "available_on_server.json"))
 	if err != nil {
 		return nil, err

@@ -41,13 +41,14 @@ func run(args []string, logw io.Writer) error {
 	ca := fl.String("client-ca", "", "PEM CA bundle: require client certificates signed by it (mTLS)")
 	flavor := fl.String("router-flavor", "", "configuration.router_flavor reported by GET / (3.x default traditional_compatible; 2.8 reports none unless set)")
 	enterprise := fl.Bool("enterprise", false, "emulate Kong Enterprise: an Enterprise version in GET /, /workspaces and /{workspace}/... endpoints")
+	vaults := fl.String("vaults", "", "kong.conf vaults: bundled (the env vault) or off; default bundled on 3.x, off on 2.8 as in Kong")
 	quiet := fl.Bool("quiet", false, "do not log one line per request")
 	var faults faultFlags
 	fl.Var(&faults, "fault", `inject a fault, repeatable: "METHOD PATH-REGEXP key=value ..." with keys count, latency, status, body, retry_after, reset (e.g. "GET ^/services status=503 count=2")`)
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	opts := kongemu.Options{Version: *version, AdminToken: *token, RouterFlavor: *flavor, Enterprise: *enterprise}
+	opts := kongemu.Options{Version: *version, AdminToken: *token, RouterFlavor: *flavor, Enterprise: *enterprise, Vaults: *vaults}
 	if !*quiet {
 		opts.Log = logw
 	}
