@@ -117,6 +117,9 @@ func randomKey() string {
 // returns the complete row.
 func (s *Server) prepare(def *entityDef, body map[string]any, existing map[string]any, mode writeMode) (map[string]any, *sidePlan, *kongError) {
 	fe := fieldErrors{}
+	if def.dao == "upstreams" {
+		upstreamShorthands(body, s.v3)
+	}
 	if def.dao == "services" {
 		expandServiceURL(body, fe)
 		if len(fe) > 0 {
@@ -422,6 +425,11 @@ func (s *Server) update(def *entityDef, existing map[string]any, body map[string
 // otherwise children with on_delete = cascade go with it.
 func (s *Server) remove(def *entityDef, row map[string]any) *kongError {
 	id := row["id"].(string)
+	if def.dao == "ca_certificates" {
+		if kerr := s.caCertificateInUse(id); kerr != nil {
+			return kerr
+		}
+	}
 	for _, child := range s.defList {
 		sc := s.schemas.entities[child.dao]
 		if sc == nil {

@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"math"
-	"net/http"
-	"sort"
 	"time"
 )
 
@@ -30,10 +28,16 @@ func (s *Server) entityRules(def *entityDef, row, body, existing map[string]any,
 	plan := &sidePlan{explicitProtocols: explicit && body["protocols"] != nil}
 	switch def.dao {
 	case "certificates":
-		if v, given := body["snis"]; given || mode != modeUpdate {
-			plan.snis, plan.setSNIs = strList(v), v != nil || mode != modeUpdate && given
+		// kong/db/dao/certificates.lua parse_name_list: a list or null
+		// replaces the SNIs (null: none); absent keeps them (a PUT without
+		// snis arrives here as null, see certificates.go)
+		if v, given := body["snis"]; given {
+			plan.snis, plan.setSNIs = strList(v), true
 		}
 		delete(row, "snis")
+		if dup := duplicateSNI(plan.snis); dup != "" && len(fe) == 0 {
+			fe["snis"] = dup + " is duplicated"
+		}
 		if len(fe) == 0 && plan.setSNIs && mode != modeValidate {
 			for _, name := range plan.snis {
 				if other := s.db.find("snis", "name", name); other != nil && foreignID(other["certificate"]) != row["id"] {
@@ -94,56 +98,13 @@ func (s *Server) applyPlan(def *entityDef, row map[string]any, plan *sidePlan) {
 // renderExtras adds computed fields: certificate SNIs and remaining TTLs.
 func (s *Server) renderExtras(def *entityDef, out map[string]any) {
 	id, _ := out["id"].(string)
+	if def.dao == "targets" {
+		renderTarget(out)
+	}
 	if def.dao == "certificates" {
-		names := []string{}
-		for _, sni := range s.db.sorted("snis", func(r map[string]any) bool { return foreignID(r["certificate"]) == id }) {
-			names = append(names, sni["name"].(string))
-		}
-		sort.Strings(names)
-		out["snis"] = names
+		out["snis"] = s.sortedSNIs(id)
 	}
 	if exp, ok := s.db.expiry(def.dao, id); ok {
 		out["ttl"] = int(math.Floor(time.Until(exp).Seconds()))
 	}
-}
-
-// markTarget is POST /upstreams/{u}/targets/{t}/healthy|unhealthy (and the
-// per-address form): accepted (204) when the target exists.
-func (s *Server) markTarget(r *request) response {
-	up, kerr := s.lookup(s.defs["upstreams"], r.param("parent"))
-	if kerr != nil {
-		return fail(kerr)
-	}
-	if up == nil {
-		return notFound()
-	}
-	t, kerr := s.lookup(s.defs["targets"], r.param("key"))
-	if kerr != nil {
-		return fail(kerr)
-	}
-	if t == nil || foreignID(t["upstream"]) != up["id"] {
-		return notFound()
-	}
-	return ok(http.StatusNoContent, nil)
-}
-
-// upstreamHealth is GET /upstreams/{u}/health: every target, with
-// health checks off (the emulator proxies nothing).
-func (s *Server) upstreamHealth(r *request) response {
-	up, kerr := s.lookup(s.defs["upstreams"], r.param("key"))
-	if kerr != nil {
-		return fail(kerr)
-	}
-	if up == nil {
-		return notFound()
-	}
-	id := up["id"].(string)
-	data := []any{}
-	for _, t := range s.db.sorted("targets", func(row map[string]any) bool { return foreignID(row["upstream"]) == id }) {
-		h := s.render(s.defs["targets"], t)
-		h["health"] = "HEALTHCHECKS_OFF"
-		h["data"] = map[string]any{"addresses": []any{}}
-		data = append(data, h)
-	}
-	return ok(http.StatusOK, map[string]any{"data": data, "next": nil, "node_id": s.nodeID})
 }

@@ -2,7 +2,6 @@ package kongemu
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -47,6 +46,9 @@ type customEntityFn func(row map[string]any) string
 // check whose path or field_sources the schema JSON does not have is a bug
 // in this table, reported as an error.
 func attachLuaChecks(set *schemaSet, v3 bool) error {
+	if err := jwtSecretChecks(set, v3); err != nil {
+		return err
+	}
 	for name, checks := range kongLuaChecks(v3) {
 		var root *Field
 		if p, ok := strings.CutPrefix(name, "plugins/"); ok {
@@ -75,6 +77,39 @@ func attachLuaChecks(set *schemaSet, v3 bool) error {
 		}
 	}
 	return nil
+}
+
+// jwtSecretChecks adapts the hand-written jwt_secrets schema
+// (schemas/credentials) to plugins/jwt/daos.lua of the version: the
+// algorithms (2.8.5 stops at ES384), the ones that need rsa_public_key
+// (2.8.5: RS*; 3.9.3: RS*, PS*, EdDSA) and the key's custom_validator
+// validate_ssl_key ("invalid key") inside the conditional's then_match.
+func jwtSecretChecks(set *schemaSet, v3 bool) error {
+	sc := set.entities["jwt_secrets"]
+	if sc == nil {
+		return nil
+	}
+	for _, c := range sc.Root.EntityChecks {
+		cond, ok := c["conditional"].(map[string]any)
+		if !ok || cond["then_field"] != "rsa_public_key" {
+			continue
+		}
+		if !v3 {
+			cond["if_match"] = map[string]any{"match_any": map[string]any{"patterns": []any{"^RS256$", "^RS384$", "^RS512$"}}}
+		}
+		then, _ := cond["then_match"].(map[string]any)
+		then["@custom"] = func(v any) (bool, string) {
+			if _, err := parsePEMKey(str(v)); err != nil {
+				return false, "invalid key"
+			}
+			return true, ""
+		}
+		if !v3 {
+			sc.Root.child("algorithm").OneOf = []any{"HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384"}
+		}
+		return nil
+	}
+	return fmt.Errorf("kong checks: jwt_secrets has no rsa_public_key conditional")
 }
 
 // addCustom sets f's custom validator; a second one runs after the first.
@@ -297,18 +332,18 @@ func oauth2RedirectURI(v any) (bool, string) {
 	return true, ""
 }
 
-// luaCheckInventory lists, per schema, what kongLuaChecks implements, for
-// KONG-CHECKS.md and its test.
-func luaCheckInventory(v3 bool) []string {
-	var out []string
+// luaCheckInventory is what kongLuaChecks implements for a version:
+// "schema path" (or "schema custom_entity_check(a,b)") to the Kong source
+// it ports, for KONG-CHECKS.md and the tests that cover every entry.
+func luaCheckInventory(v3 bool) map[string]string {
+	out := map[string]string{}
 	for name, c := range kongLuaChecks(v3) {
 		for _, f := range c.fields {
-			out = append(out, name+"\t"+f.path+"\t"+f.source)
+			out[name+" "+f.path] = f.source
 		}
 		for _, e := range c.entity {
-			out = append(out, name+"\tcustom_entity_check("+strings.Join(e.sources, ",")+")\t"+e.source)
+			out[name+" custom_entity_check("+strings.Join(e.sources, ",")+")"] = e.source
 		}
 	}
-	sort.Strings(out)
 	return out
 }
