@@ -75,6 +75,16 @@ func applyShorthands(rec *Field, in map[string]any) {
 			continue
 		}
 		delete(in, sh.Name)
+		if sh.shorthandFn != nil {
+			// process_auto_fields: a deprecated shorthand yields to a
+			// target that is set; otherwise its values win
+			for k, nv := range sh.shorthandFn(v) {
+				if !sh.Deprecated || in[k] == nil {
+					in[k] = nv
+				}
+			}
+			continue
+		}
 		if v == nil {
 			continue
 		}

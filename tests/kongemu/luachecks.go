@@ -49,6 +49,9 @@ func attachLuaChecks(set *schemaSet, v3 bool) error {
 	if err := jwtSecretChecks(set, v3); err != nil {
 		return err
 	}
+	if err := attachShorthandFuncs(set, v3); err != nil {
+		return err
+	}
 	for name, checks := range kongLuaChecks(v3) {
 		var root *Field
 		if p, ok := strings.CutPrefix(name, "plugins/"); ok {

@@ -68,7 +68,11 @@ type Field struct {
 	EntityChecks  []map[string]any
 	Shorthands    []*Field
 	ReplacedWith  [][]string // for shorthand fields: paths of the fields they mirror
-	custom        func(v any) (bool, string)
+	Deprecated    bool       // for shorthand fields: a deprecation table (its target wins when set)
+	// shorthandFn is a shorthand's Lua func where it has no replaced_with
+	// path to follow (shorthands.go)
+	shorthandFn func(v any) map[string]any
+	custom      func(v any) (bool, string)
 }
 
 type luaPattern struct {
@@ -263,6 +267,7 @@ func parseField(name string, a map[string]any) *Field {
 			for n, attrs := range kv.(map[string]any) {
 				sf := parseField(n, attrs.(map[string]any))
 				if dep, ok := attrs.(map[string]any)["deprecation"].(map[string]any); ok {
+					sf.Deprecated = true
 					if rw, ok := dep["replaced_with"].([]any); ok {
 						for _, r := range rw {
 							if p, ok := r.(map[string]any)["path"].([]any); ok {
