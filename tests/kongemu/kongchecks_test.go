@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,7 +67,7 @@ func certificateFixture(t *testing.T, s *Server, m *material) {
 }
 
 // taggedCases gives every entity with typedefs.tags a bad tag (validate_tag,
-// kong/db/schema/typedefs.lua:116).
+// kong/db/schema/typedefs.lua:118).
 func taggedCases() []checkCase {
 	bad := []any{"a,b"}
 	with := func(b map[string]any) func(*material) map[string]any {
@@ -105,7 +106,7 @@ func taggedCases() []checkCase {
 func coreCases() []checkCase {
 	v3, v2 := []string{"3.9.3"}, []string{"2.8.5"}
 	return []checkCase{
-		// typedefs.utf8_name (typedefs.lua:138 validate_utf8_name)
+		// typedefs.utf8_name (typedefs.lua:137 validate_utf8_name)
 		{check: "services name", path: "/services", body: fixed(map[string]any{"name": "a b", "host": "a.test"}), field: "name", want: badUTF8Name},
 		{check: "services name", path: "/services", form: url.Values{"name": {"\xff"}, "host": {"a.test"}}, field: "name",
 			want: "invalid utf-8 character sequence detected at position 1"},
@@ -115,12 +116,12 @@ func coreCases() []checkCase {
 		// typedefs.host (typedefs.lua:24 validate_host)
 		{check: "services host", path: "/services", body: fixed(map[string]any{"host": "a b"}), field: "host", want: "invalid value: a b"},
 		{check: "services host", path: "/services", body: fixed(map[string]any{"host": "a.test:80"}), field: "host", want: "must not have a port"},
-		// typedefs.path (typedefs.lua:69 validate_path)
+		// typedefs.path (typedefs.lua:71 validate_path)
 		{check: "services path", path: "/services", body: fixed(map[string]any{"host": "a.test", "path": "/a b"}), field: "path",
 			want: "invalid path: '/a b' (characters outside of the reserved list of RFC 3986 found)"},
 		{check: "services path", path: "/services", body: fixed(map[string]any{"host": "a.test", "path": "/a%zz"}), field: "path",
 			want: "invalid url-encoded value: '%zz'"},
-		// typedefs.hosts (typedefs.lua:496 validate_host_with_wildcards: "*" becomes "abc")
+		// typedefs.hosts (typedefs.lua:495 validate_host_with_wildcards: "*" becomes "abc")
 		{check: "routes hosts[]", path: "/routes", body: fixed(map[string]any{"hosts": []any{"*.a b"}}), field: "hosts.0", want: "invalid hostname: abc.a b"},
 		{check: "routes hosts[]", path: "/routes", body: fixed(map[string]any{"hosts": []any{"a.test:99999"}}), field: "hosts.0", want: "invalid port number"},
 		// typedefs.header_name (kong/tools/http.lua:271)
@@ -130,12 +131,12 @@ func coreCases() []checkCase {
 			field: "sources.0.ip", want: "invalid ip or cidr range: '10.0.0.256'"},
 		{check: "routes destinations[].ip", path: "/routes", body: fixed(map[string]any{"protocols": []any{"tcp"}, "destinations": []any{map[string]any{"ip": "10.0.0.0/33"}}}),
 			field: "destinations.0.ip", want: "invalid ip or cidr range: '10.0.0.0/33'"},
-		// typedefs.router_path (3.x typedefs.lua:502), typedefs.paths (2.8.5)
+		// typedefs.router_path (3.x typedefs.lua:500), typedefs.paths (2.8.5)
 		{check: "routes paths[]", versions: v3, path: "/routes", body: fixed(map[string]any{"paths": []any{"/a/./b"}}), field: "paths.0",
 			want: "non-normalized path, consider use '/a/b' instead"},
 		{check: "routes paths[]", versions: v2, path: "/routes", body: fixed(map[string]any{"paths": []any{"/a(b"}}), field: "paths.0",
 			want: "invalid regex: '/a(b' (PCRE returned: ", prefix: true},
-		// 3.x typedefs.wildcard_host (typedefs.lua:172), 2.8.5 typedefs.sni (typedefs.lua:147)
+		// 3.x typedefs.wildcard_host (typedefs.lua:172), 2.8.5 typedefs.sni (typedefs.lua:148)
 		{check: "routes snis[]", versions: v3, path: "/routes", body: fixed(map[string]any{"protocols": []any{"https"}, "snis": []any{"a.*.test"}}),
 			field: "snis.0", want: "wildcard must be leftmost or rightmost character"},
 		{check: "routes snis[]", versions: v2, path: "/routes", body: fixed(map[string]any{"protocols": []any{"https"}, "snis": []any{"10.0.0.1"}}),
@@ -172,7 +173,7 @@ func coreCases() []checkCase {
 		{check: "upstreams healthchecks.active.headers{key}", versions: v3, path: "/upstreams",
 			body:  fixed(map[string]any{"name": "a.test", "healthchecks": map[string]any{"active": map[string]any{"headers": map[string]any{"x y": []any{"v"}}}}}),
 			field: "healthchecks.active.headers", want: badHeader},
-		// targets.lua:7 validate_target (the schema check PATCH runs; POST's DAO message is in targets_test.go)
+		// targets.lua:6 validate_target (the schema check PATCH runs; POST's DAO message is in targets_test.go)
 		{check: "targets target", setup: upstreamFixture, method: "PATCH", path: "/upstreams/up.test/targets/10.0.0.1:80",
 			body: fixed(map[string]any{"target": "a b"}), field: "target", want: "Invalid target ('a b'); not a valid hostname or ip address"},
 
@@ -580,7 +581,7 @@ func TestKongChecks_CustomEntityChecksAccountedFor(t *testing.T) {
 
 // TestKongChecks_MutuallyExclusiveSets is init.lua's
 // mutually_exclusive_sets, which Kong 2.8.5's pre-function and
-// post-function use (plugins/pre-function/_schema.lua:54).
+// post-function use (plugins/pre-function/_schema.lua:63).
 func TestKongChecks_MutuallyExclusiveSets(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t, "2.8.5")
@@ -634,4 +635,19 @@ func callForm(t *testing.T, h http.Handler, method, path string, form url.Values
 	var out map[string]any
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &out), rec.Body.String())
 	return rec.Code, out
+}
+
+// TestKongChecks_Documented: KONG-CHECKS.md lists every entry of both
+// versions' tables with its Kong source.
+func TestKongChecks_Documented(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("KONG-CHECKS.md")
+	require.NoError(t, err)
+	for _, v3 := range []bool{true, false} {
+		for k, src := range luaCheckInventory(v3) {
+			parts := strings.SplitN(k, " ", 2)
+			row := "| `" + parts[0] + "` `" + parts[1] + "` | " + src + " |"
+			assert.True(t, strings.Contains(string(doc), row), "KONG-CHECKS.md lacks the row %s", row)
+		}
+	}
 }

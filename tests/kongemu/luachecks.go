@@ -226,8 +226,8 @@ func coreEntityChecks(v3 bool) map[string]schemaChecks {
 	f("routes", "name", "routes.lua:152 typedefs.utf8_name", utf8Name)
 	f("routes", "hosts[]", "routes.lua:188 typedefs.hosts (validate_host_with_wildcards)", kongHostWithWildcards)
 	f("routes", "headers{key}", "routes.lua:191 typedefs.header_name", kongHeaderName)
-	f("routes", "sources[].ip", "typedefs.lua:531 typedefs.sources ip = typedefs.ip_or_cidr", kongIPOrCIDR)
-	f("routes", "destinations[].ip", "typedefs.lua:549 typedefs.destinations ip = typedefs.ip_or_cidr", kongIPOrCIDR)
+	f("routes", "sources[].ip", "typedefs.lua:533 typedefs.sources ip = typedefs.ip_or_cidr", kongIPOrCIDR)
+	f("routes", "destinations[].ip", "typedefs.lua:550 typedefs.destinations ip = typedefs.ip_or_cidr", kongIPOrCIDR)
 	if v3 {
 		f("routes", "paths[]", "typedefs.lua:607 typedefs.router_path (validate_path_with_regexes)", validateRouterPath3)
 		f("routes", "snis[]", "routes.lua:37 typedefs.wildcard_host (traditional_compatible)", kongWildcardHost)
@@ -257,7 +257,7 @@ func coreEntityChecks(v3 bool) map[string]schemaChecks {
 	}
 
 	// targets (kong/db/schema/entities/targets.lua)
-	f("targets", "target", "targets.lua:7 validate_target", validateTarget)
+	f("targets", "target", "targets.lua:6 validate_target", validateTarget)
 
 	// certificates (kong/db/schema/entities/certificates.lua)
 	f("certificates", "cert", "certificates.lua:19 typedefs.certificate", kongCertificate)

@@ -232,7 +232,7 @@ func errorsToString(fe fieldErrors) string {
 	return strings.Join(msgs, "; ")
 }
 
-// jwkRecord is typedefs.jwk (kong/db/schema/typedefs.lua:749): every
+// jwkRecord is typedefs.jwk (kong/db/schema/typedefs.lua:724): every
 // member a string except key_ops and x5c, kid required, nothing else.
 var jwkRecord = func() *Field {
 	rec := &Field{Type: "record"}

@@ -36,7 +36,7 @@ func pluginShorthandFuncs(v3 bool) map[string]map[string]func(any) map[string]an
 			"cookie_httponly":   to("cookie_http_only"),
 			"cookie_persistent": to("remember"),
 		},
-		// opentelemetry/schema.lua:102
+		// opentelemetry/schema.lua:104
 		"opentelemetry": {"endpoint": to("traces_endpoint")},
 	}
 }
