@@ -44,13 +44,14 @@ type Options struct {
 	// /{workspace}/ with a separate entity store per workspace
 	// (workspaces.go). Off, nothing of this exists (Kong OSS).
 	Enterprise bool
+	Log        io.Writer     // one line per request; nil disables the log
+	Faults     []*Fault      // faults active from the start
+	Now        func() int64  // clock for created_at/updated_at (tests fix it)
+	NewID      func() string // id generator (tests fix it)
+
 	// Vaults is kong.conf's "vaults": "bundled" (the env vault) or "off";
 	// empty means the version's default (3.x bundled, 2.8 off; vaults.go).
 	Vaults string
-	Log    io.Writer     // one line per request; nil disables the log
-	Faults []*Fault      // faults active from the start
-	Now    func() int64  // clock for created_at/updated_at (tests fix it)
-	NewID  func() string // id generator (tests fix it)
 }
 
 // Server is the emulator. It implements http.Handler.
