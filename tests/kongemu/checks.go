@@ -7,7 +7,8 @@ import (
 
 // This file ports Kong's generic entity checks (kong/db/schema/init.lua
 // entity_checkers): at_least_one_of, only_one_of, mutually_exclusive,
-// mutually_required, distinct and conditional.
+// mutually_required, distinct, conditional, mutually_exclusive_sets and
+// custom_entity_check (whose Lua function luachecks.go supplies).
 
 func nonEmpty(v any) bool {
 	switch x := v.(type) {
@@ -109,6 +110,44 @@ func runEntityCheck(rec *Field, name string, arg any, in map[string]any, fe fiel
 				fe.addEntity("values of these fields must be distinct: " + list)
 			}
 		}
+	case "mutually_exclusive_sets":
+		// init.lua entity_checkers.mutually_exclusive_sets: both sets
+		// have a non-empty field
+		c, _ := arg.(map[string]any)
+		set1, set2 := fieldNames(c["set1"]), fieldNames(c["set2"])
+		if anyFailed(append(append([]string{}, set1...), set2...)...) {
+			return
+		}
+		nonEmptyOf := func(names []string) []any {
+			var out []any
+			for _, n := range names {
+				if nonEmpty(get(n)) {
+					out = append(out, n)
+				}
+			}
+			return out
+		}
+		if n1, n2 := nonEmptyOf(set1), nonEmptyOf(set2); len(n1) > 0 && len(n2) > 0 {
+			fe.addEntity("these sets are mutually exclusive: (" + quoteList(n1) + "), (" + quoteList(n2) + ")")
+		}
+	case "custom_entity_check":
+		// init.lua entity_checkers.custom_entity_check: not run when one of
+		// its fields failed or is a vault reference in a referenceable
+		// field; a failure is an entity error with the function's message
+		c, _ := arg.(map[string]any)
+		fn, _ := c["fn"].(customEntityFn)
+		sources := fieldNames(c["field_sources"])
+		if fn == nil || anyFailed(sources...) {
+			return
+		}
+		for _, src := range sources {
+			if f := fieldAt(rec, src); f != nil && f.Referenceable && isVaultReference(get(src)) {
+				return
+			}
+		}
+		if msg := fn(in); msg != "" {
+			fe.addEntity(msg)
+		}
 	case "conditional":
 		c, _ := arg.(map[string]any)
 		ifField, _ := c["if_field"].(string)
@@ -203,6 +242,10 @@ func matchField(base *Field, attrs any) *Field {
 	}
 	if over.Elements != nil {
 		f.Elements = over.Elements
+	}
+	if fn, ok := m["@custom"].(func(any) (bool, string)); ok {
+		// a custom_validator in a then_match (plugins/jwt/daos.lua)
+		f.custom = fn
 	}
 	return f
 }

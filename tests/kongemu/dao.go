@@ -41,6 +41,9 @@ func (s *Server) stamp(f *Field, now json.Number) json.Number {
 // schemaFor returns the schema a row of dao is validated with. Plugins get
 // the base plugin schema with the named plugin's fields and checks merged in.
 func (s *Server) schemaFor(dao string, row map[string]any) (*Field, *kongError) {
+	if dao == vaultDAO(s.v3) {
+		return s.vaultSchema(row)
+	}
 	if dao != "plugins" {
 		sc := s.schemas.entities[dao]
 		if sc == nil {
@@ -114,6 +117,9 @@ func randomKey() string {
 // returns the complete row.
 func (s *Server) prepare(def *entityDef, body map[string]any, existing map[string]any, mode writeMode) (map[string]any, *sidePlan, *kongError) {
 	fe := fieldErrors{}
+	if def.dao == "upstreams" {
+		upstreamShorthands(body, s.v3)
+	}
 	if def.dao == "services" {
 		expandServiceURL(body, fe)
 		if len(fe) > 0 {
@@ -412,6 +418,11 @@ func (s *Server) update(def *entityDef, existing map[string]any, body map[string
 // otherwise children with on_delete = cascade go with it.
 func (s *Server) remove(def *entityDef, row map[string]any) *kongError {
 	id := row["id"].(string)
+	if def.dao == "ca_certificates" {
+		if kerr := s.caCertificateInUse(id); kerr != nil {
+			return kerr
+		}
+	}
 	for _, child := range s.defList {
 		sc := s.schemas.entities[child.dao]
 		if sc == nil {

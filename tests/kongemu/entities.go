@@ -20,8 +20,11 @@ type entityDef struct {
 // decK's dump reads all of them (kong-admin-spec.md 11.2).
 func entityDefs(v3 bool) []*entityDef {
 	pluginKey := ""
+	// targets: 3.x has cache_key {upstream, target}; 2.8 checks in its DAO (targets.go)
+	var targetKey []string
 	if v3 {
 		pluginKey = "instance_name"
+		targetKey = []string{"upstream", "target"}
 	}
 	return []*entityDef{
 		{dao: "services", path: "services", endpointKey: "name"},
@@ -32,7 +35,7 @@ func entityDefs(v3 bool) []*entityDef {
 		{dao: "ca_certificates", path: "ca_certificates"},
 		{dao: "snis", path: "snis", endpointKey: "name"},
 		{dao: "upstreams", path: "upstreams", endpointKey: "name"},
-		{dao: "targets", path: "targets", endpointKey: "target", cacheKey: []string{"upstream", "target"}, noTopLevel: true},
+		{dao: "targets", path: "targets", endpointKey: "target", cacheKey: targetKey, noTopLevel: true},
 		{dao: "keyauth_credentials", path: "key-auths", nestedPath: "key-auth", endpointKey: "key"},
 		{dao: "basicauth_credentials", path: "basic-auths", nestedPath: "basic-auth", endpointKey: "username"},
 		{dao: "acls", path: "acls", nestedPath: "acls", endpointKey: "group", cacheKey: []string{"consumer", "group"}},
@@ -40,7 +43,9 @@ func entityDefs(v3 bool) []*entityDef {
 		{dao: "hmacauth_credentials", path: "hmac-auths", nestedPath: "hmac-auth", endpointKey: "username"},
 		{dao: "oauth2_credentials", path: "oauth2", nestedPath: "oauth2", endpointKey: "client_id"},
 		{dao: "key_sets", path: "key-sets", endpointKey: "name"},
-		{dao: "keys", path: "keys", endpointKey: "name"},
+		{dao: "keys", path: "keys", endpointKey: "name", cacheKey: []string{"kid", "set"}},
+		{dao: "vaults", path: "vaults", endpointKey: "prefix"},           // 3.x
+		{dao: "vaults_beta", path: "vaults-beta", endpointKey: "prefix"}, // 2.8
 	}
 }
 

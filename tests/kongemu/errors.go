@@ -11,17 +11,18 @@ import (
 
 // Kong's database error codes (kong/db/errors.lua) that the emulator produces.
 const (
-	codeInvalidPrimaryKey = 1
-	codeSchemaViolation   = 2
-	codePrimaryKey        = 3
-	codeForeignKey        = 4
-	codeUniqueViolation   = 5
-	codeNotFound          = 6
-	codeInvalidOffset     = 7
-	codeInvalidSize       = 9
-	codeInvalidUnique     = 10
-	codeInvalidOptions    = 11
-	codeForeignUnresolved = 13
+	codeInvalidPrimaryKey  = 1
+	codeSchemaViolation    = 2
+	codePrimaryKey         = 3
+	codeForeignKey         = 4
+	codeUniqueViolation    = 5
+	codeNotFound           = 6
+	codeInvalidOffset      = 7
+	codeInvalidSize        = 9
+	codeInvalidUnique      = 10
+	codeInvalidOptions     = 11
+	codeForeignUnresolved  = 13
+	codeReferencedByOthers = 19
 )
 
 // kongError is a Kong DB error (the {"code","name","message","fields"} envelope)

@@ -3,13 +3,8 @@ package kongemu
 import (
 	"crypto/sha1"
 	"crypto/sha256"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/hex"
-	"encoding/pem"
 	"math"
-	"net/http"
-	"sort"
 	"time"
 )
 
@@ -33,13 +28,15 @@ func (s *Server) entityRules(def *entityDef, row, body, existing map[string]any,
 	plan := &sidePlan{explicitProtocols: explicit && body["protocols"] != nil}
 	switch def.dao {
 	case "certificates":
-		if v, given := body["snis"]; given || mode != modeUpdate {
-			plan.snis, plan.setSNIs = strList(v), v != nil || mode != modeUpdate && given
+		// kong/db/dao/certificates.lua parse_name_list: a list or null
+		// replaces the SNIs (null: none); absent keeps them (a PUT without
+		// snis arrives here as null, see certificates.go)
+		if v, given := body["snis"]; given {
+			plan.snis, plan.setSNIs = strList(v), true
 		}
 		delete(row, "snis")
-		checkCertKey(row, "cert", "key", fe)
-		if row["cert_alt"] != nil || row["key_alt"] != nil {
-			checkCertKey(row, "cert_alt", "key_alt", fe)
+		if dup := duplicateSNI(plan.snis); dup != "" && len(fe) == 0 {
+			fe["snis"] = dup + " is duplicated"
 		}
 		if len(fe) == 0 && plan.setSNIs && mode != modeValidate {
 			for _, name := range plan.snis {
@@ -49,16 +46,10 @@ func (s *Server) entityRules(def *entityDef, row, body, existing map[string]any,
 			}
 		}
 	case "ca_certificates":
-		if c, ok := row["cert"].(string); ok && !fe.has("cert") {
-			cert, msg := parseCert(c)
-			switch {
-			case cert == nil:
-				fe["cert"] = msg
-			case !cert.IsCA:
-				fe["cert"] = `certificate does not appear to be a CA because it is missing the "CA" basic constraint`
-			case time.Now().After(cert.NotAfter):
-				fe["cert"] = "certificate expired, \"Not After\" time is in the past"
-			default:
+		// the cert_digest transformation (ca_certificates.lua): the
+		// SHA-256 of the DER certificate, hex
+		if c, ok := row["cert"].(string); ok && len(fe) == 0 {
+			if cert, _ := parseCert(c); cert != nil {
 				sum := sha256.Sum256(cert.Raw)
 				row["cert_digest"] = hex.EncodeToString(sum[:])
 			}
@@ -76,42 +67,6 @@ func (s *Server) entityRules(def *entityDef, row, body, existing map[string]any,
 		}
 	}
 	return plan
-}
-
-func parseCert(p string) (*x509.Certificate, string) {
-	block, _ := pem.Decode([]byte(p))
-	if block == nil || block.Type != "CERTIFICATE" {
-		return nil, "invalid certificate: x509.new: asn1/tasn_dec.c:349:error:0688010A:asn1 encoding routines::nested asn1 error"
-	}
-	cert, err := x509.ParseCertificate(block.Bytes)
-	if err != nil {
-		return nil, "invalid certificate: " + err.Error()
-	}
-	return cert, ""
-}
-
-// checkCertKey validates a PEM certificate and key and that they belong together.
-func checkCertKey(row map[string]any, certField, keyField string, fe fieldErrors) {
-	c, _ := row[certField].(string)
-	k, _ := row[keyField].(string)
-	if fe.has(certField) || fe.has(keyField) {
-		return
-	}
-	if c == "" || k == "" {
-		fe.addEntity("all or none of these fields must be set: '" + certField + "', '" + keyField + "'")
-		return
-	}
-	if _, msg := parseCert(c); msg != "" {
-		fe[certField] = msg
-		return
-	}
-	if block, _ := pem.Decode([]byte(k)); block == nil {
-		fe[keyField] = "invalid key: pkey.new:load_key: failed to read PEM"
-		return
-	}
-	if _, err := tls.X509KeyPair([]byte(c), []byte(k)); err != nil {
-		fe.addEntity("certificate does not match key")
-	}
 }
 
 // applyPlan performs the side effects of a stored write.
@@ -143,56 +98,13 @@ func (s *Server) applyPlan(def *entityDef, row map[string]any, plan *sidePlan) {
 // renderExtras adds computed fields: certificate SNIs and remaining TTLs.
 func (s *Server) renderExtras(def *entityDef, out map[string]any) {
 	id, _ := out["id"].(string)
+	if def.dao == "targets" {
+		renderTarget(out)
+	}
 	if def.dao == "certificates" {
-		names := []string{}
-		for _, sni := range s.db.children("snis", "certificate", id) {
-			names = append(names, sni["name"].(string))
-		}
-		sort.Strings(names)
-		out["snis"] = names
+		out["snis"] = s.sortedSNIs(id)
 	}
 	if exp, ok := s.db.expiry(def.dao, id); ok {
 		out["ttl"] = int(math.Floor(time.Until(exp).Seconds()))
 	}
-}
-
-// markTarget is POST /upstreams/{u}/targets/{t}/healthy|unhealthy (and the
-// per-address form): accepted (204) when the target exists.
-func (s *Server) markTarget(r *request) response {
-	up, kerr := s.lookup(s.defs["upstreams"], r.param("parent"))
-	if kerr != nil {
-		return fail(kerr)
-	}
-	if up == nil {
-		return notFound()
-	}
-	t, kerr := s.lookup(s.defs["targets"], r.param("key"))
-	if kerr != nil {
-		return fail(kerr)
-	}
-	if t == nil || foreignID(t["upstream"]) != up["id"] {
-		return notFound()
-	}
-	return ok(http.StatusNoContent, nil)
-}
-
-// upstreamHealth is GET /upstreams/{u}/health: every target, with
-// health checks off (the emulator proxies nothing).
-func (s *Server) upstreamHealth(r *request) response {
-	up, kerr := s.lookup(s.defs["upstreams"], r.param("key"))
-	if kerr != nil {
-		return fail(kerr)
-	}
-	if up == nil {
-		return notFound()
-	}
-	id := up["id"].(string)
-	data := []any{}
-	for _, t := range s.db.children("targets", "upstream", id) {
-		h := s.render(s.defs["targets"], t)
-		h["health"] = "HEALTHCHECKS_OFF"
-		h["data"] = map[string]any{"addresses": []any{}}
-		data = append(data, h)
-	}
-	return ok(http.StatusOK, map[string]any{"data": data, "next": nil, "node_id": s.nodeID})
 }

@@ -20,6 +20,11 @@ func fillRecord(rec *Field, in map[string]any) {
 		v, present := in[f.Name]
 		if !present {
 			switch {
+			case f.Auto && f.Type == "string" && !f.UUID:
+				// process_auto_fields: an absent auto string gets a
+				// random value on insert and upsert, in nested records
+				// too (oauth2's config.provision_key)
+				v = randomKey()
 			case f.HasDefault:
 				v = deepCopy(f.Default)
 			case f.Type == "record" && f.Required && !f.Abstract:
@@ -70,6 +75,16 @@ func applyShorthands(rec *Field, in map[string]any) {
 			continue
 		}
 		delete(in, sh.Name)
+		if sh.shorthandFn != nil {
+			// process_auto_fields: a deprecated shorthand yields to a
+			// target that is set; otherwise its values win
+			for k, nv := range sh.shorthandFn(v) {
+				if !sh.Deprecated || in[k] == nil {
+					in[k] = nv
+				}
+			}
+			continue
+		}
 		if v == nil {
 			continue
 		}

@@ -72,13 +72,9 @@ func (s *Server) routes() []route {
 			}
 		}
 	}
-	if s.defs["upstreams"] != nil && s.defs["targets"] != nil {
-		add("GET", "/upstreams/{key}/health", s.upstreamHealth)
-		for _, state := range []string{"healthy", "unhealthy"} {
-			add("POST", "/upstreams/{parent}/targets/{key}/"+state, s.markTarget)
-			add("POST", "/upstreams/{parent}/targets/{key}/{address}/"+state, s.markTarget)
-		}
-	}
+	s.targetRoutes(rs, add)
+	s.certificateRoutes(rs)
+	s.vaultRoutes(add)
 	if s.ent != nil {
 		s.workspaceRoutes(add)
 	}

@@ -56,16 +56,23 @@ type Field struct {
 	Contains     any
 	HasContains  bool
 	IsRegex      bool
-	Err          string
-	MutexSubsets [][]string
-	Elements     *Field
-	Keys         *Field
-	Values       *Field
-	Fields       []*Field
-	EntityChecks []map[string]any
-	Shorthands   []*Field
-	ReplacedWith [][]string // for shorthand fields: paths of the fields they mirror
-	custom       func(v any) (bool, string)
+	// Referenceable string fields accept a vault reference ("{vault://...}")
+	// without running their validators (init.lua validate_field).
+	Referenceable bool
+	Err           string
+	MutexSubsets  [][]string
+	Elements      *Field
+	Keys          *Field
+	Values        *Field
+	Fields        []*Field
+	EntityChecks  []map[string]any
+	Shorthands    []*Field
+	ReplacedWith  [][]string // for shorthand fields: paths of the fields they mirror
+	Deprecated    bool       // for shorthand fields: a deprecation table (its target wins when set)
+	// shorthandFn is a shorthand's Lua func where it has no replaced_with
+	// path to follow (shorthands.go)
+	shorthandFn func(v any) map[string]any
+	custom      func(v any) (bool, string)
 }
 
 type luaPattern struct {
@@ -165,6 +172,7 @@ func parseField(name string, a map[string]any) *Field {
 	f.Unique, _ = a["unique"].(bool)
 	f.Abstract, _ = a["abstract"].(bool)
 	f.IsRegex, _ = a["is_regex"].(bool)
+	f.Referenceable, _ = a["referenceable"].(bool)
 	f.Reference, _ = a["reference"].(string)
 	f.OnDelete, _ = a["on_delete"].(string)
 	f.Err, _ = a["err"].(string)
@@ -259,6 +267,7 @@ func parseField(name string, a map[string]any) *Field {
 			for n, attrs := range kv.(map[string]any) {
 				sf := parseField(n, attrs.(map[string]any))
 				if dep, ok := attrs.(map[string]any)["deprecation"].(map[string]any); ok {
+					sf.Deprecated = true
 					if rw, ok := dep["replaced_with"].([]any); ok {
 						for _, r := range rw {
 							if p, ok := r.(map[string]any)["path"].([]any); ok {
@@ -417,6 +426,7 @@ type schemaSet struct {
 	version   string
 	entities  map[string]*Schema
 	plugins   map[string]*Schema
+	vaults    map[string]*Schema // vault subschemas by name (vaults.go)
 	available json.RawMessage
 }
 
@@ -458,6 +468,9 @@ func loadSchemas(version string) (*schemaSet, error) {
 		return nil, err
 	}
 	delete(set.entities, "available_on_server")
+	if err := loadVaultSchemas(set); err != nil {
+		return nil, err
+	}
 	raw, err := schemaFS.ReadFile(path.Join(dir, "available_on_server.json"))
 	if err != nil {
 		return nil, err

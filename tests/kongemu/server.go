@@ -48,6 +48,10 @@ type Options struct {
 	Faults     []*Fault      // faults active from the start
 	Now        func() int64  // clock for created_at/updated_at (tests fix it)
 	NewID      func() string // id generator (tests fix it)
+
+	// Vaults is kong.conf's "vaults": "bundled" (the env vault) or "off";
+	// empty means the version's default (3.x bundled, 2.8 off; vaults.go).
+	Vaults string
 }
 
 // Server is the emulator. It implements http.Handler.
@@ -56,6 +60,7 @@ type Server struct {
 	v3          bool
 	schemas     *schemaSet
 	pluginCache map[string]*Field
+	vaultCache  map[string]*Field // installed vaults' merged schemas (vaults.go)
 	defList     []*entityDef
 	defs        map[string]*entityDef // by DAO name
 	table       []route
@@ -92,7 +97,9 @@ func New(opts Options) (*Server, error) {
 	default:
 		return nil, fmt.Errorf("unsupported router flavor %q (supported: traditional, traditional_compatible)", opts.RouterFlavor)
 	}
-	attachTypedefs(set, v3)
+	if err := attachTypedefs(set, v3); err != nil {
+		return nil, err
+	}
 	s := &Server{opts: opts, v3: v3, schemas: set, pluginCache: buildPluginSchemas(set),
 		defs: map[string]*entityDef{}, db: newStore(), nodeID: uuid.NewString(),
 		mu: &sync.RWMutex{}, requests: &atomic.Int64{}}
@@ -103,6 +110,9 @@ func New(opts Options) (*Server, error) {
 		}
 		s.defList = append(s.defList, d)
 		s.defs[d.dao] = d
+	}
+	if err := s.enableVaults(); err != nil {
+		return nil, err
 	}
 	for _, f := range opts.Faults {
 		if err := s.faults.add(f); err != nil {

@@ -137,6 +137,9 @@ func validateValue(f *Field, v any) any {
 		if _, ok := v.(string); !ok {
 			return "expected a string"
 		}
+		if f.Referenceable && isVaultReference(v) {
+			return nil
+		}
 	case "boolean":
 		if _, ok := v.(bool); !ok {
 			return "expected a boolean"
@@ -307,7 +310,11 @@ func runValidators(f *Field, v any) any {
 	}
 	if f.custom != nil {
 		if ok, msg := f.custom(v); !ok {
-			return msg
+			if msg == "" {
+				// a validator that fails without a message
+				return orErr(f, "failed validating: "+valueText(v))
+			}
+			return orErr(f, msg)
 		}
 	}
 	if f.MutexSubsets != nil {

@@ -112,7 +112,7 @@ func (s *Server) enableEnterprise() error {
 	}
 	s.schemas.entities["workspaces"] = ee
 	def := &entityDef{dao: "workspaces", path: "workspaces", endpointKey: "name"}
-	reg := &Server{opts: s.opts, v3: s.v3, schemas: s.schemas, pluginCache: s.pluginCache,
+	reg := &Server{opts: s.opts, v3: s.v3, schemas: s.schemas, pluginCache: s.pluginCache, vaultCache: s.vaultCache,
 		defList: []*entityDef{def}, defs: map[string]*entityDef{"workspaces": def},
 		nodeID: s.nodeID, requests: s.requests, mu: s.mu, db: newStore(), root: s}
 	s.ent = &enterprise{registry: reg, def: def}
@@ -135,7 +135,7 @@ func (s *Server) resetWorkspaces() {
 
 // view returns a Server serving workspace id with its own empty store.
 func (s *Server) newView() *Server {
-	v := &Server{opts: s.opts, v3: s.v3, schemas: s.schemas, pluginCache: s.pluginCache,
+	v := &Server{opts: s.opts, v3: s.v3, schemas: s.schemas, pluginCache: s.pluginCache, vaultCache: s.vaultCache,
 		defList: s.defList, defs: s.defs, nodeID: s.nodeID, requests: s.requests, mu: s.mu,
 		db: newStore(), ent: s.ent, root: s}
 	v.table = v.routes()

@@ -49,6 +49,22 @@ var stringHints = []struct{ match, value string }{
 	{"template", "{\"messages\":[{\"role\":\"user\",\"content\":\"{{q}}\"}]}"},
 }
 
+// luaCheckedElements are two valid elements for the lists whose elements
+// Kong checks in Lua, which the schema JSON cannot say (the emulator runs
+// those checks, see tests/kongemu/KONG-CHECKS.md): ip-restriction's
+// typedefs.ip_or_cidr, and request-transformer's check_for_value, which
+// wants "name:value" in body and querystring lists.
+func luaCheckedElements(plugin, path string) []any {
+	switch {
+	case plugin == "ip-restriction" && (path == "config.allow" || path == "config.deny"):
+		return []any{"10.0.0.2", "10.0.1.0/24"}
+	case plugin == "request-transformer" && !strings.HasPrefix(path, "config.remove.") &&
+		(strings.HasSuffix(path, ".body") || strings.HasSuffix(path, ".querystring")):
+		return []any{"synth-b:2", "synth-a:1"}
+	}
+	return nil
+}
+
 // luaPhases hold Lua code in pre-function and post-function: a chunk that
 // compiles.
 var luaPhases = map[string]bool{"certificate": true, "rewrite": true, "access": true, "header_filter": true,
@@ -86,6 +102,9 @@ func (s *synth) value(path string, f *kong.FieldDef) any {
 		}
 		if f.Elements.Type == "string" && luaPhases[path[strings.LastIndex(path, ".")+1:]] {
 			return []any{"return"}
+		}
+		if els := luaCheckedElements(s.plugin, path); els != nil {
+			return els[:1]
 		}
 		return []any{s.value(path, f.Elements)}
 	case "map":
@@ -233,7 +252,9 @@ func (s *synth) flips(path string, rec *kong.FieldDef, out *[]flip) {
 		case (f.Type == "array" || f.Type == "set") && len(asList(def)) == 0 && f.Elements != nil && f.Elements.Type == "string":
 			// An empty or unset list of strings gets two elements, in
 			// the order a set must not care about.
-			if els := stringElements(f.Name, f.Elements); els != nil {
+			if els := luaCheckedElements(s.plugin, p); els != nil {
+				*out = append(*out, flip{p, els})
+			} else if els := stringElements(f.Name, f.Elements); els != nil {
 				*out = append(*out, flip{p, els})
 			}
 		case !hasDefault && (f.Type == "integer" || f.Type == "number") && f.Def["gt"] != nil && !f.Required():

@@ -41,6 +41,7 @@ func run(args []string, logw io.Writer) error {
 	ca := fl.String("client-ca", "", "PEM CA bundle: require client certificates signed by it (mTLS)")
 	flavor := fl.String("router-flavor", "", "configuration.router_flavor reported by GET / (3.x default traditional_compatible; 2.8 reports none unless set)")
 	enterprise := fl.Bool("enterprise", false, "emulate Kong Enterprise: an Enterprise version in GET /, /workspaces and /{workspace}/... endpoints")
+	vaults := fl.String("vaults", "", "kong.conf vaults: bundled (the env vault) or off; default bundled on 3.x, off on 2.8 as in Kong")
 	quiet := fl.Bool("quiet", false, "do not log one line per request")
 	konnect := fl.Bool("konnect", false, "emulate Kong Konnect: /v2/control-planes and each control plane's /v2/control-planes/{id}/core-entities/... (Bearer token: --konnect-token)")
 	konnectToken := fl.String("konnect-token", "", "with --konnect: the access token every request must send as Authorization: Bearer (required)")
@@ -51,7 +52,7 @@ func run(args []string, logw io.Writer) error {
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	opts := kongemu.Options{Version: *version, AdminToken: *token, RouterFlavor: *flavor, Enterprise: *enterprise}
+	opts := kongemu.Options{Version: *version, AdminToken: *token, RouterFlavor: *flavor, Enterprise: *enterprise, Vaults: *vaults}
 	if !*quiet {
 		opts.Log = logw
 	}
