@@ -155,6 +155,12 @@ func (f *FieldDef) shapeAt(s *Shape, p []string) *Shape {
 // (process_auto_fields on insert): each field's default, required records
 // created and filled recursively, null for the rest. Required fields
 // without a default are left out (Kong rejects their absence).
+//
+// A record's own default is filled in further with its fields' defaults,
+// as Kong's adjust_field_for_context does (the default, then
+// process_auto_fields on it): an upstream's healthchecks default names
+// neither healthchecks.threshold nor active.https_sni, yet Kong returns
+// threshold 0 and https_sni null.
 func (f *FieldDef) Defaults() Object {
 	out := Object{}
 	for _, sub := range f.Fields {
@@ -162,7 +168,11 @@ func (f *FieldDef) Defaults() Object {
 			continue
 		}
 		if d, ok := sub.Default(); ok {
-			out[sub.Name] = Normalize(DeepCopy(d))
+			v := Normalize(DeepCopy(d))
+			if m, isMap := v.(map[string]any); isMap && sub.Type == "record" {
+				v = overlay(sub.Defaults(), m)
+			}
+			out[sub.Name] = v
 			continue
 		}
 		if sub.Type == "record" && sub.Required() {
