@@ -233,6 +233,9 @@ func (c *Conn) Ensure(ctx context.Context, r *Request) (*Outcome, error) {
 	if r.Desired == nil {
 		r.Desired = Object{}
 	}
+	if err := c.checkSince(ctx, r, true); err != nil {
+		return nil, err
+	}
 	if err := c.resolve(ctx, r, true); err != nil {
 		return nil, err
 	}
@@ -367,6 +370,9 @@ func (c *Conn) Check(ctx context.Context, r *Request, plan *Plan) (Object, error
 		for _, ref := range r.missing {
 			delete(would, ref.Field)
 		}
+		if err := c.dropTransient(ctx, r.Kind, would); err != nil {
+			return nil, err
+		}
 		if err := c.Validate(ctx, r.Kind, would, r.Kind.Describe(r.Select)); err != nil {
 			return nil, err
 		}
@@ -413,11 +419,29 @@ func (c *Conn) predictCreated(ctx context.Context, r *Request, plan *Plan) (Obje
 	if err != nil {
 		return nil, err
 	}
-	e := overlay(Normalize(schema.Defaults()), c.wouldBe(r, plan))
+	e := overlay(overlay(Normalize(schema.Defaults()), Normalize(r.Kind.InsertFills)), c.wouldBe(r, plan))
 	if r.Select.ID != "" {
 		e["id"] = r.Select.ID
 	}
 	return e, nil
+}
+
+// dropTransient leaves out of a validated entity the Kind's Transient
+// fields this node's schema lacks.
+func (c *Conn) dropTransient(ctx context.Context, k *Kind, would Object) error {
+	for _, f := range k.Transient {
+		if _, set := would[f]; !set {
+			continue
+		}
+		schema, err := c.Schema(ctx, k.daoName())
+		if err != nil {
+			return err
+		}
+		if !schema.Has(f) {
+			delete(would, f)
+		}
+	}
+	return nil
 }
 
 // Validate asks Kong whether it would accept the entity
@@ -453,11 +477,14 @@ func (r *Request) doing(plan *Plan) string {
 func (c *Conn) Apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan, error) {
 	switch plan.Op {
 	case OpCreate:
-		method, path := http.MethodPost, r.path()
-		if ref := r.Select.Ref(); ref != "" {
+		method, path, body := http.MethodPost, r.path(), plan.Body
+		if ref := r.Select.Ref(); ref != "" && !r.Kind.PostOnly {
 			method, path = http.MethodPut, r.path(ref)
 		}
-		created, err := c.Send(ctx, method, path, plan.Body)
+		if method == http.MethodPost {
+			body = r.postBody(plan.Body)
+		}
+		created, err := c.Send(ctx, method, path, body)
 		if IsConflict(err) {
 			current, ferr := r.find(ctx, c)
 			if ferr != nil || current == nil {
@@ -495,12 +522,32 @@ func (c *Conn) Apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan
 	return plan.After, plan, nil
 }
 
+// postBody is a create body for POST: the id and endpoint key the task
+// selects the entity by, which a PUT would carry in its path, go in the
+// body.
+func (r *Request) postBody(body Object) Object {
+	out := DeepCopy(body)
+	if out == nil {
+		out = Object{}
+	}
+	if r.Select.ID != "" && out["id"] == nil {
+		out["id"] = r.Select.ID
+	}
+	if k := r.Kind.KeyField; k != "" && r.Select.Key != "" && out[k] == nil {
+		out[k] = r.Select.Key
+	}
+	return out
+}
+
 // Remove makes the entity absent. Deleting is idempotent: an entity that is
 // already gone (or whose parent or scope does not exist) is "ok". The delete
 // goes to the entity's id, so a name that was reused meanwhile is never hit.
 func (c *Conn) Remove(ctx context.Context, r *Request) (*Outcome, error) {
 	if r.Desired == nil {
 		r.Desired = Object{}
+	}
+	if err := c.checkSince(ctx, r, false); err != nil {
+		return nil, err
 	}
 	if err := c.resolve(ctx, r, false); err != nil {
 		return nil, err
