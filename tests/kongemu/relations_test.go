@@ -1,8 +1,12 @@
 package kongemu
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/sha1"
+	"crypto/x509"
 	"encoding/hex"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"os"
@@ -113,6 +117,42 @@ func TestUniqueness(t *testing.T) {
 				return map[string]any{"code": float64(3), "name": "primary key violation",
 					"message": fmt.Sprintf(`primary key violation on key '{id="%s"}'`, ids["svc"]), "fields": map[string]any{"id": ids["svc"]}}
 			},
+		},
+		{
+			// kong/db/schema/entities/keys.lua at 3.9.3: cache_key = { "kid", "set" };
+			// migrations/core/017_300_to_310.lua: "cache_key" TEXT UNIQUE
+			name: "errors on a second key with the same kid in the same key set",
+			setup: func(t *testing.T, s *Server) map[string]any {
+				set := do(t, s, "PUT", "/key-sets/s1", map[string]any{}, 200)
+				pub := testPublicKeyPEM(t)
+				do(t, s, "POST", "/keys", map[string]any{"name": "a", "kid": "k1", "set": map[string]any{"id": set["id"]}, "pem": map[string]any{"public_key": pub}}, 201)
+				return map[string]any{"set": set["id"], "pem": pub}
+			},
+			path: "/keys",
+			body: func(ids map[string]any) map[string]any {
+				return map[string]any{"name": "b", "kid": "k1", "set": map[string]any{"id": ids["set"]}, "pem": map[string]any{"public_key": ids["pem"]}}
+			},
+			wantStatus: http.StatusConflict,
+			wantBody: func(ids map[string]any) map[string]any {
+				return map[string]any{"code": float64(5), "name": "unique constraint violation",
+					"message": fmt.Sprintf(`UNIQUE violation detected on '{kid="k1",set={id="%s"}}'`, ids["set"]),
+					"fields":  map[string]any{"kid": "k1", "set": map[string]any{"id": ids["set"]}}}
+			},
+		},
+		{
+			name: "allows the same kid in two key sets",
+			setup: func(t *testing.T, s *Server) map[string]any {
+				set := do(t, s, "PUT", "/key-sets/s1", map[string]any{}, 200)
+				do(t, s, "PUT", "/key-sets/s2", map[string]any{}, 200)
+				pub := testPublicKeyPEM(t)
+				do(t, s, "POST", "/keys", map[string]any{"name": "a", "kid": "k1", "set": map[string]any{"id": set["id"]}, "pem": map[string]any{"public_key": pub}}, 201)
+				return map[string]any{"pem": pub}
+			},
+			path: "/keys",
+			body: func(ids map[string]any) map[string]any {
+				return map[string]any{"name": "b", "kid": "k1", "set": map[string]any{"name": "s2"}, "pem": map[string]any{"public_key": ids["pem"]}}
+			},
+			wantStatus: http.StatusCreated,
 		},
 		{
 			name: "allows the same plugin on two different routes",
@@ -375,4 +415,14 @@ func TestJWTNeedsPublicKeyForAsymmetricAlgorithms(t *testing.T) {
 	got := do(t, s, "POST", "/consumers/alice/jwt", map[string]any{"algorithm": "RS256"}, 400)
 	assert.Equal(t, "2 schema violations (failed conditional validation given value of field 'algorithm'; rsa_public_key: required field missing)", got["message"])
 	do(t, s, "POST", "/consumers/alice/jwt", map[string]any{"algorithm": "HS512"}, 201)
+}
+
+// testPublicKeyPEM is a fresh Ed25519 public key in PEM.
+func testPublicKeyPEM(t *testing.T) string {
+	t.Helper()
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	require.NoError(t, err)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 }
