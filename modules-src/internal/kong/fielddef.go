@@ -187,6 +187,22 @@ func (f *FieldDef) Defaults() Object {
 	return out
 }
 
+// Fill gives every record value of o (recursively) the fields it leaves
+// out, with their defaults or null, as Kong returns an entity: a key
+// written with pem {public_key} reads back with pem.private_key null
+// (process_auto_fields on select fills what a stored record lacks).
+func (f *FieldDef) Fill(o Object) Object {
+	out := DeepCopy(o)
+	for _, sub := range f.Fields {
+		m, ok := out[sub.Name].(map[string]any)
+		if !ok || sub.Type != "record" {
+			continue
+		}
+		out[sub.Name] = sub.Fill(overlay(sub.Defaults(), m))
+	}
+	return out
+}
+
 // GetPath reads the value at a path of keys in nested maps.
 func GetPath(m map[string]any, p []string) (any, bool) {
 	var cur any = m

@@ -185,6 +185,13 @@ func (o *Outcome) Result(withDiff bool) ansible.Result {
 	}
 	if o.resultKey != "" && o.Op != OpDelete && !(o.Op == OpNone && o.Plan.Current == nil) {
 		res[o.resultKey] = o.Entity
+		if o.members != nil {
+			members := o.members.entities
+			if members == nil {
+				members = []Object{}
+			}
+			res[o.members.field] = members
+		}
 	}
 	if withDiff {
 		res["diff"] = o.Diff
@@ -229,21 +236,39 @@ func (c *Conn) checkSince(ctx context.Context, r *Request, present bool) error {
 			}
 		}
 	}
-	if k.Since == "" && len(fields) == 0 {
+	if err := c.Supports(ctx, k, r.Select); err != nil {
+		return err
+	}
+	if len(fields) == 0 {
 		return nil
 	}
 	info, err := c.Info(ctx)
 	if err != nil {
 		return err
 	}
-	if k.Since != "" && !info.AtLeast(parseVersion(k.Since)) {
-		return fmt.Errorf("%s needs Kong %s or newer (Kong added %s entities in %s), and this node runs %s", k.Describe(r.Select), k.Since, k.Name, k.Since, info)
-	}
 	sort.Strings(fields)
 	for _, f := range fields {
 		if since := k.FieldsSince[f]; !info.AtLeast(parseVersion(since)) {
 			return fmt.Errorf("%s: %s needs Kong %s or newer, and this node runs %s: leave it out for this node", k.Describe(r.Select), f, since, info)
 		}
+	}
+	return nil
+}
+
+// Supports refuses an entity this node's Kong version does not have
+// (Kind.Since), naming the version; it asks nothing for a Kind without
+// Since. A module that reads more than the engine does before Ensure (a
+// vault's schema) asks it first.
+func (c *Conn) Supports(ctx context.Context, k *Kind, sel Selector) error {
+	if k.Since == "" {
+		return nil
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return err
+	}
+	if !info.AtLeast(parseVersion(k.Since)) {
+		return fmt.Errorf("%s needs Kong %s or newer (Kong added %s entities in %s), and this node runs %s", k.Describe(sel), k.Since, k.Name, k.Since, info)
 	}
 	return nil
 }

@@ -65,6 +65,9 @@ type Request struct {
 	// ResultKey is the key of the returned entity in the module's result
 	// ("service"); empty returns none.
 	ResultKey string
+	// Members, when set, are entities nested under this one that the task
+	// manages with it (an upstream's targets; see Members).
+	Members *Members
 
 	missing []*Ref // refs that do not exist (check mode, or state absent)
 }
@@ -138,6 +141,8 @@ type Outcome struct {
 	Plan *Plan
 
 	resultKey string
+	raw       Object          // Entity unmasked
+	members   *membersOutcome // the request's Members, when it has some
 }
 
 // path is the Admin API path of the request's collection (under Parent),
@@ -272,7 +277,15 @@ func (c *Conn) Ensure(ctx context.Context, r *Request) (*Outcome, error) {
 			return nil, err
 		}
 	}
-	return r.Outcome(plan, entity), nil
+	out := r.Outcome(plan, entity)
+	if r.Members != nil {
+		members, err := c.ensureMembers(ctx, r, plan, entity)
+		if err != nil {
+			return nil, err
+		}
+		members.addTo(out)
+	}
+	return out, nil
 }
 
 // lacksToCreate lists the CreateNeeds fields the task does not set.
@@ -386,9 +399,34 @@ func (c *Conn) Check(ctx context.Context, r *Request, plan *Plan) (Object, error
 		}
 	}
 	if plan.Op != OpCreate {
-		return plan.After, nil
+		if !setsRecordOverNull(plan.Body, plan.Current) {
+			return plan.After, nil
+		}
+		schema, err := r.Kind.schema(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		return schema.Root.Fill(plan.After), nil
 	}
 	return c.predictCreated(ctx, r, plan)
+}
+
+// setsRecordOverNull reports whether an update sets a record where Kong
+// holds none (a key's pem): Kong then returns the record with the fields
+// the update leaves out filled in (see FieldDef.Fill), which only the
+// schema tells.
+func setsRecordOverNull(patch, current Object) bool {
+	for k, v := range patch {
+		pm, ok := v.(map[string]any)
+		if !ok {
+			continue
+		}
+		cm, ok := current[k].(map[string]any)
+		if !ok || setsRecordOverNull(pm, cm) {
+			return true
+		}
+	}
+	return false
 }
 
 // wouldBe is the entity check mode validates: the create body, or the
@@ -420,6 +458,7 @@ func (c *Conn) predictCreated(ctx context.Context, r *Request, plan *Plan) (Obje
 		return nil, err
 	}
 	e := overlay(overlay(Normalize(schema.Defaults()), Normalize(r.Kind.InsertFills)), c.wouldBe(r, plan))
+	e = schema.Root.Fill(e)
 	if r.Select.ID != "" {
 		e["id"] = r.Select.ID
 	}
@@ -588,6 +627,7 @@ func (r *Request) Outcome(plan *Plan, entity Object) *Outcome {
 		out.Diff = map[string]any{"before": Object{}, "after": Object{}}
 		return out
 	}
+	out.raw = entity
 	out.Entity = MaskObject(entity, shape)
 	out.Diff = r.diff(plan, entity)
 	return out

@@ -77,3 +77,17 @@ func TestSchema_Defaults_RecordDefaultFilledWithItsFields(t *testing.T) {
 	assert.Contains(t, active, "headers", "3.x has active.headers, null by default")
 	assert.Nil(t, active["headers"])
 }
+
+// A record the task sets partly reads back with its other fields filled
+// (process_auto_fields on select): check mode predicts that for a create
+// and for an update that sets a record Kong held as null.
+func TestSchema_Fill_PartialRecord(t *testing.T) {
+	t.Parallel()
+	keys := loadSchema(t, "keys-3.9.3.json")
+	got := keys.Root.Fill(Object{"name": "k", "pem": map[string]any{"public_key": "P"}, "jwk": nil})
+	assert.Equal(t, Object{"name": "k", "pem": map[string]any{"public_key": "P", "private_key": nil}, "jwk": nil}, got)
+
+	assert.True(t, setsRecordOverNull(Object{"pem": map[string]any{"public_key": "P"}}, Object{"pem": nil}))
+	assert.False(t, setsRecordOverNull(Object{"pem": map[string]any{"public_key": "P"}}, Object{"pem": map[string]any{"private_key": nil}}))
+	assert.False(t, setsRecordOverNull(Object{"tags": []any{"a"}}, Object{"tags": nil}))
+}
