@@ -8,6 +8,8 @@ import (
 	kongconsumer "platform.ops/modules-src/modules/kong_consumer"
 	kongconsumercredential "platform.ops/modules-src/modules/kong_consumer_credential"
 	konginfo "platform.ops/modules-src/modules/kong_info"
+	kongkey "platform.ops/modules-src/modules/kong_key"
+	kongkeyset "platform.ops/modules-src/modules/kong_key_set"
 	kongplugin "platform.ops/modules-src/modules/kong_plugin"
 	kongroute "platform.ops/modules-src/modules/kong_route"
 	kongservice "platform.ops/modules-src/modules/kong_service"
@@ -23,6 +25,8 @@ func Definitions() []*ansible.Definition {
 		kongconsumer.Definition,
 		kongconsumercredential.Definition,
 		kongplugin.Definition,
+		kongkeyset.Definition,
+		kongkey.Definition,
 		konginfo.Definition,
 		maprlicense.Definition,
 		maprclusterid.Definition,
