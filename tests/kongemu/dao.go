@@ -460,6 +460,9 @@ func (s *Server) lookup(def *entityDef, key string) (map[string]any, *kongError)
 	if isUUID(key) {
 		return s.db.get(def.dao, key), nil
 	}
+	if def.dao == "certificates" {
+		return s.certificateBySNI(key), nil
+	}
 	if def.endpointKey == "" {
 		return nil, nil
 	}

@@ -156,6 +156,18 @@ func (s *Server) renderExtras(def *entityDef, out map[string]any) {
 	}
 }
 
+// certificateBySNI is the certificate that holds the SNI name: Kong reads
+// a /certificates/{key} that is not a UUID as an SNI name
+// (kong/api/routes/certificates.lua prepare_params, 2.8.5 and 3.9.3:
+// "local sni = kong.db.snis:select_by_name(name) ... id = sni.certificate.id").
+func (s *Server) certificateBySNI(name string) map[string]any {
+	sni := s.db.find("snis", "name", name)
+	if sni == nil {
+		return nil
+	}
+	return s.db.get("certificates", foreignID(sni["certificate"]))
+}
+
 // markTarget is POST /upstreams/{u}/targets/{t}/healthy|unhealthy (and the
 // per-address form): accepted (204) when the target exists.
 func (s *Server) markTarget(r *request) response {

@@ -365,6 +365,11 @@ func TestCertificates(t *testing.T) {
 	assert.Equal(t, []any{"a.test", "b.test"}, c["snis"])
 	assert.Len(t, do(t, s, "GET", "/snis", nil, 200)["data"], 2)
 	do(t, s, "GET", "/certificates/"+c["id"].(string)+"/snis", nil, 200)
+	// kong/api/routes/certificates.lua prepare_params: a key that is not a
+	// UUID is an SNI name ("kong.db.snis:select_by_name(name) ... id =
+	// sni.certificate.id"), for GET, PATCH and DELETE
+	assert.Equal(t, c["id"], do(t, s, "GET", "/certificates/b.test", nil, 200)["id"])
+	do(t, s, "GET", "/certificates/nobody.test", nil, 404)
 	got = do(t, s, "POST", "/certificates", map[string]any{"cert": string(cert), "key": string(key), "snis": []any{"a.test"}}, 400)
 	assert.Equal(t, "schema violation (snis: a.test already associated with existing certificate '"+c["id"].(string)+"')", got["message"])
 
