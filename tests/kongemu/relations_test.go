@@ -382,6 +382,26 @@ func TestCertificates(t *testing.T) {
 	assert.Empty(t, do(t, s, "GET", "/snis", nil, 200)["data"], "SNIs go with their certificate")
 }
 
+// kong/api/routes/kong.lua at 2.8.5, validate_schema: "schema:validate(
+// schema:process_auto_fields(params, "insert"))", the schema alone, whose
+// certificates have no snis field (the API and DAO handle it on writes).
+func TestCertificates_Kong28ValidateRefusesSNIs(t *testing.T) {
+	t.Parallel()
+	pki := newTestPKI(t)
+	cert, err := os.ReadFile(pki.serverCertFile)
+	require.NoError(t, err)
+	key, err := os.ReadFile(pki.serverKeyFile)
+	require.NoError(t, err)
+	s := newTestServer(t, "2.8.5")
+	body := map[string]any{"cert": string(cert), "key": string(key), "snis": []any{"a.test"}}
+	got := do(t, s, "POST", "/schemas/certificates/validate", body, 400)
+	assert.Equal(t, map[string]any{"snis": "unknown field"}, got["fields"])
+	c := do(t, s, "POST", "/certificates", body, 201)
+	assert.Equal(t, []any{"a.test"}, c["snis"], "the write takes them")
+	delete(body, "snis")
+	do(t, s, "POST", "/schemas/certificates/validate", body, 200)
+}
+
 func TestUpstreamsAndTargets(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t, "3.9.3")

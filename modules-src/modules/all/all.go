@@ -5,6 +5,8 @@ package all
 
 import (
 	"platform.ops/modules-src/internal/ansible"
+	kongcacertificate "platform.ops/modules-src/modules/kong_ca_certificate"
+	kongcertificate "platform.ops/modules-src/modules/kong_certificate"
 	kongconsumer "platform.ops/modules-src/modules/kong_consumer"
 	kongconsumercredential "platform.ops/modules-src/modules/kong_consumer_credential"
 	konginfo "platform.ops/modules-src/modules/kong_info"
@@ -13,6 +15,7 @@ import (
 	kongplugin "platform.ops/modules-src/modules/kong_plugin"
 	kongroute "platform.ops/modules-src/modules/kong_route"
 	kongservice "platform.ops/modules-src/modules/kong_service"
+	kongsni "platform.ops/modules-src/modules/kong_sni"
 	maprclusterid "platform.ops/modules-src/modules/mapr_clusterid"
 	maprlicense "platform.ops/modules-src/modules/mapr_license"
 )
@@ -25,6 +28,9 @@ func Definitions() []*ansible.Definition {
 		kongconsumer.Definition,
 		kongconsumercredential.Definition,
 		kongplugin.Definition,
+		kongcertificate.Definition,
+		kongsni.Definition,
+		kongcacertificate.Definition,
 		kongkeyset.Definition,
 		kongkey.Definition,
 		konginfo.Definition,
