@@ -415,6 +415,24 @@ func TestUpstreamsAndTargets(t *testing.T) {
 	do(t, s, "GET", "/upstreams/backend.internal/targets", nil, 404)
 }
 
+// kong/api/routes/upstreams.lua (2.8.5 and 3.9.3) target_endpoint reads
+// /upstreams/{u}/targets/{address} with select_by_upstream_filter(
+// upstream_pk, { target = ... }): the address within that upstream.
+func TestTargets_AddressWithinItsUpstream(t *testing.T) {
+	t.Parallel()
+	for _, version := range []string{"3.9.3", "2.8.5"} {
+		s := newTestServer(t, version)
+		do(t, s, "PUT", "/upstreams/one.internal", map[string]any{}, 200)
+		do(t, s, "PUT", "/upstreams/two.internal", map[string]any{}, 200)
+		first := do(t, s, "POST", "/upstreams/one.internal/targets", map[string]any{"target": "a.test:80"}, 201)
+		second := do(t, s, "POST", "/upstreams/two.internal/targets", map[string]any{"target": "a.test:80", "weight": 5}, 201)
+		assert.Equal(t, first["id"], do(t, s, "GET", "/upstreams/one.internal/targets/a.test:80", nil, 200)["id"], version)
+		assert.Equal(t, second["id"], do(t, s, "GET", "/upstreams/two.internal/targets/a.test:80", nil, 200)["id"], version)
+		do(t, s, "PATCH", "/upstreams/two.internal/targets/a.test:80", map[string]any{"weight": 6}, 200)
+		assert.EqualValues(t, 100, do(t, s, "GET", "/upstreams/one.internal/targets/a.test:80", nil, 200)["weight"], version)
+	}
+}
+
 func TestPluginProtocolsMustMatchRoute(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t, "3.9.3")

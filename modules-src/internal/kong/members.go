@@ -175,6 +175,9 @@ func (mo *membersOutcome) addTo(out *Outcome) {
 	}
 	if out.Diff != nil {
 		for side, list := range map[string][]any{"before": mo.before, "after": mo.after} {
+			if side == "before" && out.Op == OpCreate {
+				continue // a created owner had nothing before
+			}
 			if d, ok := out.Diff[side].(Object); ok {
 				d[mo.field] = list
 			}

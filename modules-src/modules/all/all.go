@@ -16,6 +16,8 @@ import (
 	kongroute "platform.ops/modules-src/modules/kong_route"
 	kongservice "platform.ops/modules-src/modules/kong_service"
 	kongsni "platform.ops/modules-src/modules/kong_sni"
+	kongtarget "platform.ops/modules-src/modules/kong_target"
+	kongupstream "platform.ops/modules-src/modules/kong_upstream"
 	maprclusterid "platform.ops/modules-src/modules/mapr_clusterid"
 	maprlicense "platform.ops/modules-src/modules/mapr_license"
 )
@@ -28,6 +30,8 @@ func Definitions() []*ansible.Definition {
 		kongconsumer.Definition,
 		kongconsumercredential.Definition,
 		kongplugin.Definition,
+		kongupstream.Definition,
+		kongtarget.Definition,
 		kongcertificate.Definition,
 		kongsni.Definition,
 		kongcacertificate.Definition,
