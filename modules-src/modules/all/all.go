@@ -18,6 +18,7 @@ import (
 	kongsni "platform.ops/modules-src/modules/kong_sni"
 	kongtarget "platform.ops/modules-src/modules/kong_target"
 	kongupstream "platform.ops/modules-src/modules/kong_upstream"
+	kongvault "platform.ops/modules-src/modules/kong_vault"
 	maprclusterid "platform.ops/modules-src/modules/mapr_clusterid"
 	maprlicense "platform.ops/modules-src/modules/mapr_license"
 )
@@ -35,6 +36,7 @@ func Definitions() []*ansible.Definition {
 		kongcertificate.Definition,
 		kongsni.Definition,
 		kongcacertificate.Definition,
+		kongvault.Definition,
 		kongkeyset.Definition,
 		kongkey.Definition,
 		konginfo.Definition,
