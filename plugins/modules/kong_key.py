@@ -54,8 +54,11 @@ options:
       - >-
         The key as a JSON Web Key: a dict, or a JSON string (or a C({vault://...}) reference). A dict is sent as JSON
         with its members sorted.
-      - 'Its C(kid) must equal I(kid). Mutually exclusive with I(pem). Secret: masked in all output.'
-      - 'This value is secret: it is masked in all module output and logs.'
+      - Its C(kid) must equal I(kid). Mutually exclusive with I(pem).
+      - >-
+        Secret: the jwk is masked in the result and the diff, and its private members (C(d), C(p), C(q), C(dp), C(dq),
+        C(qi), C(oth), C(k)) everywhere in the output, a JSON string whole; its public members, C(kid) among them, stay
+        readable (where no_log would mask every value of the dict).
     type: raw
   kid:
     description:

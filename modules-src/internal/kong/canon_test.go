@@ -47,3 +47,13 @@ func TestDedupeSets_SortedShapeSortsLikeKong(t *testing.T) {
 	assert.Equal(t, []any{"a.test", "b.test"}, got["snis"], "Kong's certificate DAO sorts the names")
 	assert.Equal(t, []any{"y", "x"}, got["tags"], "other sets keep the order given")
 }
+
+func TestJWKSecrets_PrivateMembersOnly(t *testing.T) {
+	t.Parallel()
+	jwk := map[string]any{"kty": "RSA", "kid": "k1", "n": "N", "e": "AQAB", "d": "D", "p": "P", "q": "Q", "dp": "DP", "dq": "DQ", "qi": "QI"}
+	assert.ElementsMatch(t, []string{"D", "P", "Q", "DP", "DQ", "QI"}, JWKSecrets(jwk))
+	s := `{"kty":"OKP","crv":"Ed25519","kid":"k2","x":"X","d":"SEED"}`
+	assert.ElementsMatch(t, []string{s, "SEED"}, JWKSecrets(s), "a JSON string is masked whole, its private members too")
+	assert.Equal(t, []string{"{vault://env/jwk}"}, JWKSecrets("{vault://env/jwk}"))
+	assert.Empty(t, JWKSecrets(map[string]any{"kty": "OKP", "kid": "public-only", "x": "X"}))
+}

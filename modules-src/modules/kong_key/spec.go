@@ -41,10 +41,12 @@ var Definition = &ansible.Definition{
 				"Name or UUID of the key set the key belongs to. The module resolves a name to the set's id, which is what Kong stores and compares.",
 				"Naming another set moves the key there. Leave unset to keep the key where it is (or to create it in no set)."}},
 			"jwk": {
-				Type: ansible.Raw, NoLog: true,
+				Type: ansible.Raw, Secrets: kong.JWKSecrets,
 				Description: []string{
 					"The key as a JSON Web Key: a dict, or a JSON string (or a C({vault://...}) reference). A dict is sent as JSON with its members sorted.",
-					"Its C(kid) must equal I(kid). Mutually exclusive with I(pem). Secret: masked in all output.",
+					"Its C(kid) must equal I(kid). Mutually exclusive with I(pem).",
+					"Secret: the jwk is masked in the result and the diff, and its private members (C(d), C(p), C(q), C(dp), C(dq), C(qi), C(oth), C(k)) everywhere in the output, " +
+						"a JSON string whole; its public members, C(kid) among them, stay readable (where no_log would mask every value of the dict).",
 				},
 			},
 			"pem": {
