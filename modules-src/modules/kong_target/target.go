@@ -35,7 +35,7 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 
 	upstream := p.String("upstream")
 	kind := *kong.TargetKind
-	kind.Name = fmt.Sprintf("target of upstream %q", upstream)
+	kind.Name = fmt.Sprintf("upstream %q target", upstream)
 	req := &kong.Request{
 		Kind:      &kind,
 		Select:    kong.Selector{ID: p.String("id"), Key: target},
