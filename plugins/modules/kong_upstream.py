@@ -490,8 +490,14 @@ diff:
   returned: when diff mode is on
   type: dict
   sample:
-    before: {name: orders.internal, healthchecks: {active: {timeout: 1}}, targets: [{target: orders-1.example.net:8443}]}
-    after: {name: orders.internal, healthchecks: {active: {timeout: 2.5}}, targets: [{target: orders-1.example.net:8443}, {target: orders-2.example.net:8443, weight: 50}]}
+    before:
+      name: orders.internal
+      healthchecks: {active: {timeout: 1}}
+      targets: [{target: orders-1.example.net:8443}]
+    after:
+      name: orders.internal
+      healthchecks: {active: {timeout: 2.5}}
+      targets: [{target: orders-1.example.net:8443}, {target: orders-2.example.net:8443, weight: 50}]
 status:
   description:
     - HTTP status of the Kong request that failed, for example C(400) for a schema violation or C(409) for a UNIQUE conflict.

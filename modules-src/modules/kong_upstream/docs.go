@@ -119,6 +119,12 @@ diff:
   returned: when diff mode is on
   type: dict
   sample:
-    before: {name: orders.internal, healthchecks: {active: {timeout: 1}}, targets: [{target: orders-1.example.net:8443}]}
-    after: {name: orders.internal, healthchecks: {active: {timeout: 2.5}}, targets: [{target: orders-1.example.net:8443}, {target: orders-2.example.net:8443, weight: 50}]}
+    before:
+      name: orders.internal
+      healthchecks: {active: {timeout: 1}}
+      targets: [{target: orders-1.example.net:8443}]
+    after:
+      name: orders.internal
+      healthchecks: {active: {timeout: 2.5}}
+      targets: [{target: orders-1.example.net:8443}, {target: orders-2.example.net:8443, weight: 50}]
 `
