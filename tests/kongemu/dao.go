@@ -127,8 +127,10 @@ func (s *Server) prepare(def *entityDef, body map[string]any, existing map[strin
 		}
 	}
 	input := deepCopy(body).(map[string]any)
-	if def.dao == "certificates" && s.schemas.entities["certificates"].Field("snis") == nil {
-		// 2.8: the API layer takes "snis" out before the DAO sees the body
+	if def.dao == "certificates" && s.schemas.entities["certificates"].Field("snis") == nil && mode != modeValidate {
+		// 2.8: the API layer takes "snis" out before the DAO sees the body;
+		// POST /schemas/certificates/validate does not (validate_schema
+		// runs the schema alone), so there it is an unknown field
 		delete(body, "snis")
 	}
 	var row map[string]any

@@ -43,6 +43,8 @@ func entityDefs(v3 bool) []*entityDef {
 		{dao: "hmacauth_credentials", path: "hmac-auths", nestedPath: "hmac-auth", endpointKey: "username"},
 		{dao: "oauth2_credentials", path: "oauth2", nestedPath: "oauth2", endpointKey: "client_id"},
 		{dao: "key_sets", path: "key-sets", endpointKey: "name"},
+		// keys.lua: cache_key = { "kid", "set" }; 017_300_to_310.lua:
+		// "cache_key" TEXT UNIQUE, UNIQUE ("kid", "set_id")
 		{dao: "keys", path: "keys", endpointKey: "name", cacheKey: []string{"kid", "set"}},
 		{dao: "vaults", path: "vaults", endpointKey: "prefix"},           // 3.x
 		{dao: "vaults_beta", path: "vaults-beta", endpointKey: "prefix"}, // 2.8

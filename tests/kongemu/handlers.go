@@ -91,9 +91,25 @@ func (s *Server) child(r *request, def, parent *entityDef, fk string) (row map[s
 		}
 		pid = prow["id"].(string)
 	}
-	row, kerr := s.lookup(def, r.param("key"))
-	if kerr != nil {
-		return nil, fail(kerr), false
+	key := r.param("key")
+	if parent != nil && !isUUID(key) && def.endpointKey != "" {
+		// an endpoint key under a parent names the parent's entity
+		// (kong/api/routes/upstreams.lua target_endpoint: "filter = {
+		// target = ... } target = db.targets:select_by_upstream_filter(
+		// upstream_pk, filter, opts)"): another upstream's target of the
+		// same address is not it
+		if kerr := s.checkEndpointKey(def, key); kerr != nil {
+			return nil, fail(kerr), false
+		}
+		rows := s.db.sorted(def.dao, func(c map[string]any) bool { return c[def.endpointKey] == key && foreignID(c[fk]) == pid })
+		if len(rows) > 0 {
+			row = rows[0]
+		}
+	} else {
+		var kerr *kongError
+		if row, kerr = s.lookup(def, key); kerr != nil {
+			return nil, fail(kerr), false
+		}
 	}
 	if row == nil || parent != nil && foreignID(row[fk]) != pid {
 		return nil, notFound(), false

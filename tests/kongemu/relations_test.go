@@ -1,8 +1,12 @@
 package kongemu
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/sha1"
+	"crypto/x509"
 	"encoding/hex"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"os"
@@ -113,6 +117,42 @@ func TestUniqueness(t *testing.T) {
 				return map[string]any{"code": float64(3), "name": "primary key violation",
 					"message": fmt.Sprintf(`primary key violation on key '{id="%s"}'`, ids["svc"]), "fields": map[string]any{"id": ids["svc"]}}
 			},
+		},
+		{
+			// kong/db/schema/entities/keys.lua at 3.9.3: cache_key = { "kid", "set" };
+			// migrations/core/017_300_to_310.lua: "cache_key" TEXT UNIQUE
+			name: "errors on a second key with the same kid in the same key set",
+			setup: func(t *testing.T, s *Server) map[string]any {
+				set := do(t, s, "PUT", "/key-sets/s1", map[string]any{}, 200)
+				pub := testPublicKeyPEM(t)
+				do(t, s, "POST", "/keys", map[string]any{"name": "a", "kid": "k1", "set": map[string]any{"id": set["id"]}, "pem": map[string]any{"public_key": pub}}, 201)
+				return map[string]any{"set": set["id"], "pem": pub}
+			},
+			path: "/keys",
+			body: func(ids map[string]any) map[string]any {
+				return map[string]any{"name": "b", "kid": "k1", "set": map[string]any{"id": ids["set"]}, "pem": map[string]any{"public_key": ids["pem"]}}
+			},
+			wantStatus: http.StatusConflict,
+			wantBody: func(ids map[string]any) map[string]any {
+				return map[string]any{"code": float64(5), "name": "unique constraint violation",
+					"message": fmt.Sprintf(`UNIQUE violation detected on '{kid="k1",set={id="%s"}}'`, ids["set"]),
+					"fields":  map[string]any{"kid": "k1", "set": map[string]any{"id": ids["set"]}}}
+			},
+		},
+		{
+			name: "allows the same kid in two key sets",
+			setup: func(t *testing.T, s *Server) map[string]any {
+				set := do(t, s, "PUT", "/key-sets/s1", map[string]any{}, 200)
+				do(t, s, "PUT", "/key-sets/s2", map[string]any{}, 200)
+				pub := testPublicKeyPEM(t)
+				do(t, s, "POST", "/keys", map[string]any{"name": "a", "kid": "k1", "set": map[string]any{"id": set["id"]}, "pem": map[string]any{"public_key": pub}}, 201)
+				return map[string]any{"pem": pub}
+			},
+			path: "/keys",
+			body: func(ids map[string]any) map[string]any {
+				return map[string]any{"name": "b", "kid": "k1", "set": map[string]any{"name": "s2"}, "pem": map[string]any{"public_key": ids["pem"]}}
+			},
+			wantStatus: http.StatusCreated,
 		},
 		{
 			name: "allows the same plugin on two different routes",
@@ -325,6 +365,11 @@ func TestCertificates(t *testing.T) {
 	assert.Equal(t, []any{"a.test", "b.test"}, c["snis"])
 	assert.Len(t, do(t, s, "GET", "/snis", nil, 200)["data"], 2)
 	do(t, s, "GET", "/certificates/"+c["id"].(string)+"/snis", nil, 200)
+	// kong/api/routes/certificates.lua prepare_params: a key that is not a
+	// UUID is an SNI name ("kong.db.snis:select_by_name(name) ... id =
+	// sni.certificate.id"), for GET, PATCH and DELETE
+	assert.Equal(t, c["id"], do(t, s, "GET", "/certificates/b.test", nil, 200)["id"])
+	do(t, s, "GET", "/certificates/nobody.test", nil, 404)
 	got = do(t, s, "POST", "/certificates", map[string]any{"cert": string(cert), "key": string(key), "snis": []any{"a.test"}}, 400)
 	assert.Equal(t, "schema violation (snis: a.test already associated with existing certificate '"+c["id"].(string)+"')", got["message"])
 
@@ -335,6 +380,26 @@ func TestCertificates(t *testing.T) {
 
 	do(t, s, "DELETE", "/certificates/"+c["id"].(string), nil, 204)
 	assert.Empty(t, do(t, s, "GET", "/snis", nil, 200)["data"], "SNIs go with their certificate")
+}
+
+// kong/api/routes/kong.lua at 2.8.5, validate_schema: "schema:validate(
+// schema:process_auto_fields(params, "insert"))", the schema alone, whose
+// certificates have no snis field (the API and DAO handle it on writes).
+func TestCertificates_Kong28ValidateRefusesSNIs(t *testing.T) {
+	t.Parallel()
+	pki := newTestPKI(t)
+	cert, err := os.ReadFile(pki.serverCertFile)
+	require.NoError(t, err)
+	key, err := os.ReadFile(pki.serverKeyFile)
+	require.NoError(t, err)
+	s := newTestServer(t, "2.8.5")
+	body := map[string]any{"cert": string(cert), "key": string(key), "snis": []any{"a.test"}}
+	got := do(t, s, "POST", "/schemas/certificates/validate", body, 400)
+	assert.Equal(t, map[string]any{"snis": "unknown field"}, got["fields"])
+	c := do(t, s, "POST", "/certificates", body, 201)
+	assert.Equal(t, []any{"a.test"}, c["snis"], "the write takes them")
+	delete(body, "snis")
+	do(t, s, "POST", "/schemas/certificates/validate", body, 200)
 }
 
 func TestUpstreamsAndTargets(t *testing.T) {
@@ -348,6 +413,24 @@ func TestUpstreamsAndTargets(t *testing.T) {
 	assert.Len(t, do(t, s, "GET", "/upstreams/backend.internal/targets", nil, 200)["data"], 1)
 	do(t, s, "DELETE", "/upstreams/backend.internal", nil, 204)
 	do(t, s, "GET", "/upstreams/backend.internal/targets", nil, 404)
+}
+
+// kong/api/routes/upstreams.lua (2.8.5 and 3.9.3) target_endpoint reads
+// /upstreams/{u}/targets/{address} with select_by_upstream_filter(
+// upstream_pk, { target = ... }): the address within that upstream.
+func TestTargets_AddressWithinItsUpstream(t *testing.T) {
+	t.Parallel()
+	for _, version := range []string{"3.9.3", "2.8.5"} {
+		s := newTestServer(t, version)
+		do(t, s, "PUT", "/upstreams/one.internal", map[string]any{}, 200)
+		do(t, s, "PUT", "/upstreams/two.internal", map[string]any{}, 200)
+		first := do(t, s, "POST", "/upstreams/one.internal/targets", map[string]any{"target": "a.test:80"}, 201)
+		second := do(t, s, "POST", "/upstreams/two.internal/targets", map[string]any{"target": "a.test:80", "weight": 5}, 201)
+		assert.Equal(t, first["id"], do(t, s, "GET", "/upstreams/one.internal/targets/a.test:80", nil, 200)["id"], version)
+		assert.Equal(t, second["id"], do(t, s, "GET", "/upstreams/two.internal/targets/a.test:80", nil, 200)["id"], version)
+		do(t, s, "PATCH", "/upstreams/two.internal/targets/a.test:80", map[string]any{"weight": 6}, 200)
+		assert.EqualValues(t, 100, do(t, s, "GET", "/upstreams/one.internal/targets/a.test:80", nil, 200)["weight"], version)
+	}
 }
 
 func TestPluginProtocolsMustMatchRoute(t *testing.T) {
@@ -375,4 +458,14 @@ func TestJWTNeedsPublicKeyForAsymmetricAlgorithms(t *testing.T) {
 	got := do(t, s, "POST", "/consumers/alice/jwt", map[string]any{"algorithm": "RS256"}, 400)
 	assert.Equal(t, "2 schema violations (failed conditional validation given value of field 'algorithm'; rsa_public_key: required field missing)", got["message"])
 	do(t, s, "POST", "/consumers/alice/jwt", map[string]any{"algorithm": "HS512"}, 201)
+}
+
+// testPublicKeyPEM is a fresh Ed25519 public key in PEM.
+func testPublicKeyPEM(t *testing.T) string {
+	t.Helper()
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	require.NoError(t, err)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 }

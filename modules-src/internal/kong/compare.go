@@ -61,9 +61,13 @@ func Equal(a, b any, shape *Shape) bool {
 }
 
 // canonical rewrites a JSON value so that equal-for-Kong values are
-// DeepEqual: null members of objects are dropped, empty arrays and objects
-// become nil, and sets are de-duplicated and sorted.
+// DeepEqual: a shape's Canon is applied, null members of objects are
+// dropped, empty arrays and objects become nil, and sets are de-duplicated
+// and sorted.
 func canonical(v any, shape *Shape) any {
+	if shape != nil && shape.Canon != nil && v != nil {
+		v = shape.Canon(v)
+	}
 	switch t := v.(type) {
 	case map[string]any:
 		out := map[string]any{}

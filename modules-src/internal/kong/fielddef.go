@@ -155,6 +155,12 @@ func (f *FieldDef) shapeAt(s *Shape, p []string) *Shape {
 // (process_auto_fields on insert): each field's default, required records
 // created and filled recursively, null for the rest. Required fields
 // without a default are left out (Kong rejects their absence).
+//
+// A record's own default is filled in further with its fields' defaults,
+// as Kong's adjust_field_for_context does (the default, then
+// process_auto_fields on it): an upstream's healthchecks default names
+// neither healthchecks.threshold nor active.https_sni, yet Kong returns
+// threshold 0 and https_sni null.
 func (f *FieldDef) Defaults() Object {
 	out := Object{}
 	for _, sub := range f.Fields {
@@ -162,7 +168,11 @@ func (f *FieldDef) Defaults() Object {
 			continue
 		}
 		if d, ok := sub.Default(); ok {
-			out[sub.Name] = Normalize(DeepCopy(d))
+			v := Normalize(DeepCopy(d))
+			if m, isMap := v.(map[string]any); isMap && sub.Type == "record" {
+				v = overlay(sub.Defaults(), m)
+			}
+			out[sub.Name] = v
 			continue
 		}
 		if sub.Type == "record" && sub.Required() {
@@ -173,6 +183,22 @@ func (f *FieldDef) Defaults() Object {
 			continue
 		}
 		out[sub.Name] = nil
+	}
+	return out
+}
+
+// Fill gives every record value of o (recursively) the fields it leaves
+// out, with their defaults or null, as Kong returns an entity: a key
+// written with pem {public_key} reads back with pem.private_key null
+// (process_auto_fields on select fills what a stored record lacks).
+func (f *FieldDef) Fill(o Object) Object {
+	out := DeepCopy(o)
+	for _, sub := range f.Fields {
+		m, ok := out[sub.Name].(map[string]any)
+		if !ok || sub.Type != "record" {
+			continue
+		}
+		out[sub.Name] = sub.Fill(overlay(sub.Defaults(), m))
 	}
 	return out
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 
 	"platform.ops/modules-src/internal/ansible"
 )
@@ -63,6 +65,39 @@ type Kind struct {
 	// (GET /routes/{id}/plugins, GET /consumers/{id}/acls), or at the top
 	// level (GET /plugins) when it sets none.
 	CacheKeyParents []KeyParent
+	// Listed are unique fields Kong can neither look up by path nor filter
+	// a list by (a CA certificate's cert_digest): check mode lists the
+	// collection to find who holds a value (see holderOf).
+	Listed []string
+	// PostOnly: Kong creates this entity only with POST. PUT on an
+	// upstream's target (by id or by host:port) updates an existing target
+	// and answers 404 for a missing one (kong/api/routes/upstreams.lua,
+	// 2.8 and 3.x), so a create POSTs the body with the key and any id in
+	// it; a concurrent create of the same key gets 409 and is read again
+	// like any other.
+	PostOnly bool
+	// InsertFills are values Kong's DAO gives a created entity that its
+	// schema does not say: a certificate's snis, [] when none are given
+	// (kong/db/dao/certificates.lua). Check mode's prediction of a create
+	// has them under the create body.
+	InsertFills Object
+	// Transient are fields the Admin API takes besides the entity's own
+	// schema fields: a certificate's snis, which Kong 2.8's certificate
+	// schema lacks and its DAO handles. Check mode leaves them out of
+	// POST /schemas/{entity}/validate when the node's schema lacks them,
+	// since Kong would refuse them there as unknown fields.
+	Transient []string
+	// Since is the Kong version that added the entity ("3.1" for keys):
+	// on an older node a task fails first thing with a message naming
+	// the version, not with Kong's bare 404 for an unknown endpoint.
+	Since string
+	// FieldsSince are fields (dotted paths into records) that older
+	// supported versions lack, by the version that added them (an
+	// upstream's use_srv_name, "3.1"): a task that sets one fails on an
+	// older node with a message naming the field and the version, rather
+	// than with Kong's "unknown field". Only a task that sets one reads
+	// the node's version (GET /, once per task).
+	FieldsSince map[string]string
 }
 
 // KeyParent is a foreign field of a cache key and the collection (and
@@ -151,6 +186,13 @@ func (o *Outcome) Result(withDiff bool) ansible.Result {
 	}
 	if o.resultKey != "" && o.Op != OpDelete && !(o.Op == OpNone && o.Plan.Current == nil) {
 		res[o.resultKey] = o.Entity
+		if o.members != nil {
+			members := o.members.entities
+			if members == nil {
+				members = []Object{}
+			}
+			res[o.members.field] = members
+		}
 	}
 	if withDiff {
 		res["diff"] = o.Diff
@@ -180,4 +222,62 @@ func (c *Conn) DeleteByID(ctx context.Context, k *Kind, entity Object) error {
 	}
 	_, err := c.Send(ctx, "DELETE", PathFor(k.Collection, id), nil)
 	return err
+}
+
+// checkSince refuses, before anything is read or written, an entity or a
+// field this node's Kong version does not have (Kind.Since,
+// Kind.FieldsSince). Only the entity is checked for a delete.
+func (c *Conn) checkSince(ctx context.Context, r *Request, present bool) error {
+	k := r.Kind
+	var fields []string
+	if present {
+		for f := range k.FieldsSince {
+			if _, set := GetPath(r.Desired, strings.Split(f, ".")); set {
+				fields = append(fields, f)
+			}
+		}
+	}
+	if err := c.Supports(ctx, k, r.Select); err != nil {
+		return err
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return err
+	}
+	sort.Strings(fields)
+	for _, f := range fields {
+		if since := k.FieldsSince[f]; !info.AtLeast(parseVersion(since)) {
+			return fmt.Errorf("%s: %s needs Kong %s or newer, and this node runs %s: leave it out for this node", k.Describe(r.Select), f, since, info)
+		}
+	}
+	return nil
+}
+
+// Supports refuses an entity this node's Kong version does not have
+// (Kind.Since), naming the version; it asks nothing for a Kind without
+// Since. A module that reads more than the engine does before Ensure (a
+// vault's schema) asks it first.
+func (c *Conn) Supports(ctx context.Context, k *Kind, sel Selector) error {
+	if k.Since == "" {
+		return nil
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return err
+	}
+	if !info.AtLeast(parseVersion(k.Since)) {
+		return fmt.Errorf("%s needs Kong %s or newer (Kong added %s entities in %s), and this node runs %s", k.Describe(sel), k.Since, k.Name, k.Since, info)
+	}
+	return nil
+}
+
+// parseVersion reads "3.1" as (3, 1).
+func parseVersion(v string) (major, minor int) {
+	a, b, _ := strings.Cut(v, ".")
+	major, _ = strconv.Atoi(a)
+	minor, _ = strconv.Atoi(b)
+	return major, minor
 }

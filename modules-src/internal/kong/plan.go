@@ -1,6 +1,9 @@
 package kong
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"sort"
+)
 
 // Op is what a plan does to one entity.
 type Op string
@@ -124,7 +127,25 @@ func dedupeValue(v any, shape *Shape) any {
 				out = append(out, e)
 			}
 		}
+		if shape.Sorted {
+			sortLikeKong(out)
+		}
 		return out
 	}
 	return v
+}
+
+// sortLikeKong sorts a set the way Kong's table.sort does: strings by
+// their bytes; anything else by its JSON text.
+func sortLikeKong(items []any) {
+	sort.SliceStable(items, func(i, j int) bool {
+		a, aok := items[i].(string)
+		b, bok := items[j].(string)
+		if !aok || !bok {
+			ja, _ := json.Marshal(items[i])
+			jb, _ := json.Marshal(items[j])
+			a, b = string(ja), string(jb)
+		}
+		return a < b
+	})
 }

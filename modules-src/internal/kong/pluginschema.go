@@ -68,20 +68,7 @@ func (c *Conn) PluginSchema(ctx context.Context, name string) (*PluginSchema, er
 // (its config record, its default protocols, the scopes it pins). Its
 // Defaults are what Kong's insert fills for this plugin.
 func (ps *PluginSchema) EntitySchema(plugins *Schema) *Schema {
-	root := &FieldDef{Name: "plugins/" + ps.Name, Type: "record", Def: map[string]any{}}
-	for _, f := range plugins.Root.Fields {
-		if own := ps.Schema.Field(f.Name); own != nil {
-			root.Fields = append(root.Fields, own)
-			continue
-		}
-		root.Fields = append(root.Fields, f)
-	}
-	for _, f := range ps.Schema.Root.Fields {
-		if root.Field(f.Name) == nil {
-			root.Fields = append(root.Fields, f)
-		}
-	}
-	return &Schema{Name: root.Name, Raw: ps.Schema.Raw, Root: root}
+	return WithSubschema(plugins, ps.Schema)
 }
 
 // PluginShape is the comparison and masking shape of a plugin entity with

@@ -73,6 +73,9 @@ type Request struct {
 	// ResultKey is the key of the returned entity in the module's result
 	// ("service"); empty returns none.
 	ResultKey string
+	// Members, when set, are entities nested under this one that the task
+	// manages with it (an upstream's targets; see Members).
+	Members *Members
 
 	missing []*Ref // refs that do not exist (check mode, or state absent)
 }
@@ -147,6 +150,8 @@ type Outcome struct {
 	Plan *Plan
 
 	resultKey string
+	raw       Object          // Entity unmasked
+	members   *membersOutcome // the request's Members, when it has some
 }
 
 // path is the Admin API path of the request's collection (under Parent),
@@ -203,6 +208,9 @@ func (r *Request) find(ctx context.Context, c *Conn) (Object, error) {
 func (c *Conn) Resolve(ctx context.Context, r *Request, present bool) error {
 	if r.Desired == nil {
 		r.Desired = Object{}
+	}
+	if err := c.checkSince(ctx, r, present); err != nil {
+		return err
 	}
 	r.missing = nil
 	for _, ref := range r.Refs {
@@ -281,7 +289,15 @@ func (c *Conn) Ensure(ctx context.Context, r *Request) (*Outcome, error) {
 			return nil, err
 		}
 	}
-	return r.Outcome(plan, entity), nil
+	out := r.Outcome(plan, entity)
+	if r.Members != nil {
+		members, err := c.ensureMembers(ctx, r, plan, entity)
+		if err != nil {
+			return nil, err
+		}
+		members.addTo(out)
+	}
+	return out, nil
 }
 
 // LacksToCreate is Prepare's error for an entity that does not exist when
@@ -400,6 +416,9 @@ func (c *Conn) Check(ctx context.Context, r *Request, plan *Plan) (Object, error
 		for _, ref := range r.missing {
 			delete(would, ref.Field)
 		}
+		if err := c.dropTransient(ctx, r.Kind, would); err != nil {
+			return nil, err
+		}
 		if err := c.Validate(ctx, r.Kind, would, r.Kind.Describe(r.Select)); err != nil {
 			return nil, err
 		}
@@ -413,9 +432,34 @@ func (c *Conn) Check(ctx context.Context, r *Request, plan *Plan) (Object, error
 		}
 	}
 	if plan.Op != OpCreate {
-		return plan.After, nil
+		if !setsRecordOverNull(plan.Body, plan.Current) {
+			return plan.After, nil
+		}
+		schema, err := r.Kind.schema(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		return schema.Root.Fill(plan.After), nil
 	}
 	return c.predictCreated(ctx, r, plan)
+}
+
+// setsRecordOverNull reports whether an update sets a record where Kong
+// holds none (a key's pem): Kong then returns the record with the fields
+// the update leaves out filled in (see FieldDef.Fill), which only the
+// schema tells.
+func setsRecordOverNull(patch, current Object) bool {
+	for k, v := range patch {
+		pm, ok := v.(map[string]any)
+		if !ok {
+			continue
+		}
+		cm, ok := current[k].(map[string]any)
+		if !ok || setsRecordOverNull(pm, cm) {
+			return true
+		}
+	}
+	return false
 }
 
 // wouldBe is the entity check mode validates: the create body, or the
@@ -446,11 +490,30 @@ func (c *Conn) predictCreated(ctx context.Context, r *Request, plan *Plan) (Obje
 	if err != nil {
 		return nil, err
 	}
-	e := overlay(Normalize(schema.Defaults()), c.wouldBe(r, plan))
+	e := overlay(overlay(Normalize(schema.Defaults()), Normalize(r.Kind.InsertFills)), c.wouldBe(r, plan))
+	e = schema.Root.Fill(e)
 	if r.Select.ID != "" {
 		e["id"] = r.Select.ID
 	}
 	return e, nil
+}
+
+// dropTransient leaves out of a validated entity the Kind's Transient
+// fields this node's schema lacks.
+func (c *Conn) dropTransient(ctx context.Context, k *Kind, would Object) error {
+	for _, f := range k.Transient {
+		if _, set := would[f]; !set {
+			continue
+		}
+		schema, err := c.Schema(ctx, k.daoName())
+		if err != nil {
+			return err
+		}
+		if !schema.Has(f) {
+			delete(would, f)
+		}
+	}
+	return nil
 }
 
 // Validate asks Kong whether it would accept the entity
@@ -487,13 +550,11 @@ func (c *Conn) Apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan
 	switch plan.Op {
 	case OpCreate:
 		method, path, body := http.MethodPost, r.path(), plan.Body
-		if r.ExclusiveCreate {
-			body = c.wouldBe(r, plan)
-			if r.Select.ID != "" {
-				body["id"] = r.Select.ID
-			}
-		} else if ref := r.Select.Ref(); ref != "" {
+		if ref := r.Select.Ref(); ref != "" && !r.Kind.PostOnly && !r.ExclusiveCreate {
 			method, path = http.MethodPut, r.path(ref)
+		}
+		if method == http.MethodPost {
+			body = r.postBody(plan.Body)
 		}
 		created, err := c.Send(ctx, method, path, body)
 		if IsTaken(err) && r.ExclusiveCreate {
@@ -536,6 +597,23 @@ func (c *Conn) Apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan
 		return nil, plan, nil
 	}
 	return plan.After, plan, nil
+}
+
+// postBody is a create body for POST: the id and endpoint key the task
+// selects the entity by, which a PUT would carry in its path, go in the
+// body.
+func (r *Request) postBody(body Object) Object {
+	out := DeepCopy(body)
+	if out == nil {
+		out = Object{}
+	}
+	if r.Select.ID != "" && out["id"] == nil {
+		out["id"] = r.Select.ID
+	}
+	if k := r.Kind.KeyField; k != "" && r.Select.Key != "" && out[k] == nil {
+		out[k] = r.Select.Key
+	}
+	return out
 }
 
 // Remove makes the entity absent. Deleting is idempotent: an entity that is
@@ -581,6 +659,7 @@ func (r *Request) Outcome(plan *Plan, entity Object) *Outcome {
 		out.Diff = map[string]any{"before": Object{}, "after": Object{}}
 		return out
 	}
+	out.raw = entity
 	out.Entity = MaskObject(entity, shape)
 	out.Diff = r.diff(plan, entity)
 	return out

@@ -52,6 +52,28 @@ func (s *Schema) UniqueFields() []string {
 	return out
 }
 
+// WithSubschema is an entity's whole schema for one of its subschemas
+// (Kong's subschema_key entities: a plugin by its name, a vault by its
+// name): the entity's fields, in its order, with the subschema's in place
+// of the generic ones (its config record, a plugin's default protocols),
+// then the subschema's other fields. Named after the subschema.
+func WithSubschema(base, sub *Schema) *Schema {
+	root := &FieldDef{Name: sub.Name, Type: "record", Def: map[string]any{}}
+	for _, f := range base.Root.Fields {
+		if own := sub.Field(f.Name); own != nil {
+			root.Fields = append(root.Fields, own)
+			continue
+		}
+		root.Fields = append(root.Fields, f)
+	}
+	for _, f := range sub.Root.Fields {
+		if root.Field(f.Name) == nil {
+			root.Fields = append(root.Fields, f)
+		}
+	}
+	return &Schema{Name: sub.Name, Raw: sub.Raw, Root: root}
+}
+
 // schemaCache holds each schema a Conn has read, fetched once even when
 // many goroutines (kong_declarative's workers) ask for it at once.
 type schemaCache struct {

@@ -56,3 +56,38 @@ func TestStrictDesired_ResetsWhatTheUserLeftOut(t *testing.T) {
 	assert.Equal(t, []string{"retries", "tags"}, plan.ChangedFields())
 	assert.Equal(t, Object{"retries": 5.0, "tags": nil}, plan.Body)
 }
+
+// Kong fills a record's default further with its fields' defaults
+// (kong/db/schema/init.lua adjust_field_for_context: handle_missing_field,
+// then process_auto_fields on the default), so a defaulted upstream holds
+// healthchecks.threshold and active.https_sni, which the healthchecks
+// default tree does not name.
+func TestSchema_Defaults_RecordDefaultFilledWithItsFields(t *testing.T) {
+	t.Parallel()
+	for _, file := range []string{"upstreams-3.9.3.json", "upstreams-2.8.5.json"} {
+		hc := loadSchema(t, file).Defaults()["healthchecks"].(map[string]any)
+		assert.Equal(t, 0.0, hc["threshold"], file)
+		active := hc["active"].(map[string]any)
+		assert.Contains(t, active, "https_sni", file)
+		assert.Nil(t, active["https_sni"], file)
+		assert.Equal(t, 1.0, active["timeout"], file)
+		assert.Equal(t, []any{200.0, 302.0}, active["healthy"].(map[string]any)["http_statuses"], file)
+	}
+	active := loadSchema(t, "upstreams-3.9.3.json").Defaults()["healthchecks"].(map[string]any)["active"].(map[string]any)
+	assert.Contains(t, active, "headers", "3.x has active.headers, null by default")
+	assert.Nil(t, active["headers"])
+}
+
+// A record the task sets partly reads back with its other fields filled
+// (process_auto_fields on select): check mode predicts that for a create
+// and for an update that sets a record Kong held as null.
+func TestSchema_Fill_PartialRecord(t *testing.T) {
+	t.Parallel()
+	keys := loadSchema(t, "keys-3.9.3.json")
+	got := keys.Root.Fill(Object{"name": "k", "pem": map[string]any{"public_key": "P"}, "jwk": nil})
+	assert.Equal(t, Object{"name": "k", "pem": map[string]any{"public_key": "P", "private_key": nil}, "jwk": nil}, got)
+
+	assert.True(t, setsRecordOverNull(Object{"pem": map[string]any{"public_key": "P"}}, Object{"pem": nil}))
+	assert.False(t, setsRecordOverNull(Object{"pem": map[string]any{"public_key": "P"}}, Object{"pem": map[string]any{"private_key": nil}}))
+	assert.False(t, setsRecordOverNull(Object{"tags": []any{"a"}}, Object{"tags": nil}))
+}

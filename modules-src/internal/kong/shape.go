@@ -32,6 +32,16 @@ type Shape struct {
 	Values   *Shape            // Map
 	// Secret marks a value that is masked in diffs and returned entities.
 	Secret bool
+	// Canon, when set, rewrites a value before it is compared, so that
+	// values Kong treats as the same compare equal: a PEM with other line
+	// endings or surrounding whitespace (PEMCanon), a JWK whose JSON has
+	// its keys in another order (JSONCanon). Only the comparison uses it:
+	// what is sent, predicted and shown is the value as given.
+	Canon func(any) any
+	// Sorted: Kong stores this set sorted (a certificate's snis, sorted by
+	// its DAO), so the task's values are sorted too before they are sent,
+	// predicted or shown (see dedupeSets).
+	Sorted bool
 }
 
 // Field returns the shape of a record's field (nil when unknown).

@@ -26,7 +26,8 @@ var uuidRE = regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 // read anyway by a check-mode create) whose value the write sets, in the
 // schema's order as Kong checks them, it asks Kong who holds the value:
 // GET /{collection}/{value} for the endpoint key (Kind.KeyField),
-// GET /{collection}?{field}={value} for a Kind.Filters field. A write that
+// GET /{collection}?{field}={value} for a Kind.Filters field, the whole
+// collection for a Kind.Listed one. A write that
 // sets no string value asks nothing, so a task that changes nothing, or
 // only numbers and lists, costs no request; a value the task's own Find
 // looked up (Selector.Key without an id) is not asked again.
@@ -182,6 +183,17 @@ func (c *Conn) holderOf(ctx context.Context, k *Kind, field, value string) (hold
 			return nil, "", ErrorFromKong(err, fmt.Sprintf("looking up who holds %s %q (check mode)", field, value))
 		}
 		return obj, "", nil
+	case slices.Contains(k.Listed, field):
+		all, err := c.List(ctx, PathFor(coll))
+		if err != nil {
+			return nil, "", ErrorFromKong(err, fmt.Sprintf("looking up who holds %s %q (check mode)", field, value))
+		}
+		for _, obj := range all {
+			if obj[field] == value {
+				return obj, "", nil
+			}
+		}
+		return nil, "", nil
 	case slices.Contains(k.Filters, field):
 		page, err := c.Send(ctx, http.MethodGet, PathFor(coll)+"?"+url.Values{field: {value}}.Encode(), nil)
 		if err != nil {

@@ -8,12 +8,20 @@ import (
 
 	"platform.ops/modules-src/internal/ansible"
 	"platform.ops/modules-src/internal/kong/kongtest"
+	kongcacertificate "platform.ops/modules-src/modules/kong_ca_certificate"
+	kongcertificate "platform.ops/modules-src/modules/kong_certificate"
 	kongconsumer "platform.ops/modules-src/modules/kong_consumer"
 	kongconsumercredential "platform.ops/modules-src/modules/kong_consumer_credential"
 	konginfo "platform.ops/modules-src/modules/kong_info"
+	kongkey "platform.ops/modules-src/modules/kong_key"
+	kongkeyset "platform.ops/modules-src/modules/kong_key_set"
 	kongplugin "platform.ops/modules-src/modules/kong_plugin"
 	kongroute "platform.ops/modules-src/modules/kong_route"
 	kongservice "platform.ops/modules-src/modules/kong_service"
+	kongsni "platform.ops/modules-src/modules/kong_sni"
+	kongtarget "platform.ops/modules-src/modules/kong_target"
+	kongupstream "platform.ops/modules-src/modules/kong_upstream"
+	kongvault "platform.ops/modules-src/modules/kong_vault"
 	"platform.ops/tests/kongemu"
 )
 
@@ -44,6 +52,17 @@ func TestKong_EmptyIdentifiersAreRefused(t *testing.T) {
 		{kongplugin.Definition, map[string]any{"name": "."}, "name"},
 		{kongconsumercredential.Definition, map[string]any{"consumer": "", "type": "key-auth", "key": "k"}, "consumer"},
 		{kongconsumercredential.Definition, map[string]any{"consumer": "..", "type": "key-auth", "key": "k", "state": "absent"}, "consumer"},
+		{kongupstream.Definition, map[string]any{"name": ""}, "name"},
+		{kongupstream.Definition, map[string]any{"name": "..", "state": "absent"}, "name"},
+		{kongtarget.Definition, map[string]any{"upstream": "", "target": "a.test"}, "upstream"},
+		{kongtarget.Definition, map[string]any{"upstream": "u", "target": "", "state": "absent"}, "target"},
+		{kongcertificate.Definition, map[string]any{"snis": []any{"a.test", ""}}, "snis"},
+		{kongcertificate.Definition, map[string]any{"id": "", "state": "absent"}, "id"},
+		{kongsni.Definition, map[string]any{"name": "", "certificate": "a.test"}, "name"},
+		{kongcacertificate.Definition, map[string]any{"cert_digest": "", "state": "absent"}, "cert_digest"},
+		{kongkeyset.Definition, map[string]any{"name": "."}, "name"},
+		{kongkey.Definition, map[string]any{"name": "", "kid": "k"}, "name"},
+		{kongvault.Definition, map[string]any{"prefix": "", "name": "env"}, "prefix"},
 		{konginfo.Definition, map[string]any{"service": "."}, "service"},
 		{konginfo.Definition, map[string]any{"service": ""}, "service"},
 		{konginfo.Definition, map[string]any{"all_services": true, "consumers": []any{"alice", ""}}, "consumers"},

@@ -345,6 +345,10 @@ func isMasked(o map[string]any, dotted string) bool {
 	return v == kong.Masked
 }
 
+// JSON is a value in its JSON form (numbers float64, lists []any), for
+// comparing a module's result with literals.
+func JSON(v any) any { return jsonish(v) }
+
 // jsonish gives a value its JSON form, so results built from Go types
 // ([]string, ansible.Result) compare with JSON-decoded ones.
 func jsonish(v any) any {

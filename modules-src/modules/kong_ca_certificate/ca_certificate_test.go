@@ -1,0 +1,102 @@
+package kongcacertificate
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"platform.ops/modules-src/internal/ansible"
+	"platform.ops/modules-src/internal/kong"
+	"platform.ops/modules-src/internal/kong/kongtest"
+	"platform.ops/modules-src/internal/kong/predicttest"
+	"platform.ops/tests/kongemu"
+)
+
+func TestDefinition_IsConsistent(t *testing.T) {
+	t.Parallel()
+	require.NoError(t, Definition.Check())
+	var examples []map[string]any
+	require.NoError(t, yaml.Unmarshal([]byte(Definition.Examples), &examples), "EXAMPLES must be YAML")
+	for _, ex := range examples {
+		assert.Contains(t, ex, "platform.ops.kong_ca_certificate", "every example uses the module")
+	}
+	var returns map[string]any
+	require.NoError(t, yaml.Unmarshal([]byte(Definition.Returns), &returns), "RETURN must be YAML")
+	assert.Contains(t, returns, "ca_certificate")
+}
+
+func TestBadInput(t *testing.T) {
+	t.Parallel()
+	ca := kongtest.NewCA(t, "ca")
+	digest, err := kong.CertDigest(ca.Cert)
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		args map[string]any
+		msg  string
+	}{
+		{"something to find it by", map[string]any{"tags": []any{"a"}}, "one of the following is required: id, cert, cert_digest"},
+		{"cert must be PEM", map[string]any{"cert": "not a certificate"}, "cert is not a PEM certificate (expected a -----BEGIN CERTIFICATE----- block)"},
+		{"digest must be the cert's", map[string]any{"cert": ca.Cert, "cert_digest": strings.Repeat("0", 64)},
+			"cert_digest " + strings.Repeat("0", 64) + " is not the digest of cert (" + digest + ")"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := map[string]any{"admin_url": "http://127.0.0.1:1", "admin_retries": 0}
+			for k, v := range tc.args {
+				args[k] = v
+			}
+			out := ansible.Execute(context.Background(), Definition, args)
+			assert.Equal(t, true, out["failed"], out)
+			assert.Contains(t, out["msg"], tc.msg)
+			assert.Equal(t, false, out["changed"])
+		})
+	}
+}
+
+// TestPrediction: on Kong 3.9.3 and 2.8.5, --check writes nothing and
+// predicts the real run exactly (cert_digest included), the diff's
+// differing fields are the changes, and a rerun changes nothing.
+func TestPrediction(t *testing.T) {
+	t.Parallel()
+	const id = "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e"
+	one, two := kongtest.NewCA(t, "one"), kongtest.NewCA(t, "two")
+	leaf := kongtest.NewCert(t, false, "leaf.test")
+	digestOne, err := kong.CertDigest(one.Cert)
+	require.NoError(t, err)
+	p := &predicttest.Predictor{Def: Definition, Entity: "ca_certificate", Collections: []string{"/ca_certificates"},
+		Shape: func(map[string]any) *kong.Shape { return kong.CACertificateKind.Shape }}
+	scripted := []predicttest.PredictStep{
+		{Name: "create", Args: map[string]any{"cert": one.Cert, "tags": []any{"b", "a"}}},
+		{Name: "rerun, the PEM in CRLF", Args: map[string]any{"cert": strings.ReplaceAll(one.Cert, "\n", "\r\n"), "tags": []any{"a", "b"}}},
+		{Name: "tags by digest", Args: map[string]any{"cert_digest": digestOne, "tags": []any{"c"}}},
+		{Name: "not a CA", Args: map[string]any{"cert": leaf.Cert}},
+		{Name: "create with id", Args: map[string]any{"id": id, "cert": two.Cert}},
+		{Name: "by id, the certificate another holds", Args: map[string]any{"id": id, "cert": one.Cert}},
+		{Name: "by id, tags", Args: map[string]any{"id": id, "tags": []any{"x"}}},
+		{Name: "delete by digest", Args: map[string]any{"cert_digest": digestOne, "state": "absent"}},
+		{Name: "delete again", Args: map[string]any{"cert": one.Cert, "state": "absent"}},
+		{Name: "by id, now a free certificate", Args: map[string]any{"id": id, "cert": one.Cert}},
+		{Name: "delete by id", Args: map[string]any{"id": id, "state": "absent"}},
+	}
+	for _, version := range []string{"3.9.3", "2.8.5"} {
+		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			env := kongtest.Start(t, kongemu.Options{Version: version})
+			p.Sequence(t, env, scripted, 20240616, 40, func(g *predicttest.Gen, i int) predicttest.PredictStep {
+				args := map[string]any{"cert": predicttest.Pick(g, one, two).Cert}
+				if g.Chance(0.2) {
+					args["state"] = "absent"
+				} else if g.Chance(0.6) {
+					args["tags"] = g.Subset("t1", "t2")
+				}
+				return predicttest.PredictStep{Args: args}
+			})
+		})
+	}
+}
