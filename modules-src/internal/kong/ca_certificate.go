@@ -23,7 +23,8 @@ var CACertificateKind = &Kind{
 		"cert": pemField,
 		"tags": SetOf(nil),
 	}),
-	Listed: []string{"cert_digest"},
+	Listed:   []string{"cert_digest"},
+	Computed: []string{"cert_digest"},
 }
 
 // CertDigest is the cert_digest Kong computes for a PEM certificate:

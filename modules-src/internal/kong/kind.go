@@ -52,6 +52,10 @@ type Kind struct {
 	// key), nor are looked up: check mode warns that it cannot tell who
 	// holds them. A Secret field of Shape is private too.
 	Private []string
+	// Computed are fields Kong derives from others on every write (a CA
+	// certificate's cert_digest): strict mode never resets them to their
+	// default.
+	Computed []string
 	// CacheKey lists the fields Kong keeps unique together, the DAO's
 	// cache_key, which GET /schemas does not show: one plugin per name and
 	// scope, one acl group per consumer. Fields the node's entity schema

@@ -383,6 +383,9 @@ func (c *Conn) strictDesired(ctx context.Context, r *Request, desired Object) (O
 	if r.Kind.KeyField != "" {
 		delete(full, r.Kind.KeyField)
 	}
+	for _, f := range r.Kind.Computed {
+		delete(full, f)
+	}
 	return overlay(Normalize(full), desired), nil
 }
 

@@ -426,3 +426,82 @@ func jsonish(v any) any {
 	_ = json.Unmarshal(b, &out)
 	return out
 }
+
+// otherEntities is a state with every other entity type the single modules
+// manage: an upstream with targets, a certificate with SNIs that a service
+// presents as client certificate, a CA certificate it trusts, and on Kong
+// 3.x a vault and a key set with a key.
+func otherEntities(t *testing.T, kong3 bool) map[string]any {
+	cert := kongtest.NewCert(t, false, "api.example.test", "www.example.test")
+	ca := kongtest.NewCA(t, "Example CA")
+	const certID, caID = "9f3c6b0e-3333-4222-8333-444455556666", "9f3c6b0e-4444-4222-8333-444455556666"
+	state := map[string]any{
+		"_format_version": "3.0",
+		"upstreams": []any{map[string]any{"name": "orders-backend", "algorithm": "least-connections",
+			"healthchecks": map[string]any{"active": map[string]any{"timeout": 2.5, "healthy": map[string]any{"interval": 5}}},
+			"targets":      []any{map[string]any{"target": "orders-1.internal"}, map[string]any{"target": "orders-2.internal:8080", "weight": 50}}}},
+		"certificates":    []any{map[string]any{"id": certID, "cert": cert.Cert, "key": cert.Key, "snis": []any{map[string]any{"name": "api.example.test"}}}},
+		"ca_certificates": []any{map[string]any{"id": caID, "cert": ca.Cert}},
+		"services": []any{map[string]any{"name": "orders", "host": "orders-backend", "protocol": "https", "port": 443,
+			"client_certificate": certID, "ca_certificates": []any{caID}, "tls_verify": true}},
+	}
+	if kong3 {
+		key := kongtest.NewKeyPair(t, "signing-1")
+		state["vaults"] = []any{map[string]any{"prefix": "env-secrets", "name": "env", "config": map[string]any{"prefix": "APP_"}}}
+		state["key_sets"] = []any{map[string]any{"name": "signing"}}
+		state["keys"] = []any{map[string]any{"name": "signing-1", "kid": "signing-1", "jwk": key.JWK, "set": map[string]any{"name": "signing"}}}
+	}
+	return state
+}
+
+func TestOtherEntities_ApplyCheckAndPrune(t *testing.T) {
+	t.Parallel()
+	for _, v := range versions {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			env := kongtest.Start(t, kongemu.Options{Version: v})
+			state := otherEntities(t, v == "3.9.3")
+			args := map[string]any{"state": state, "select_tags": []any{"infra"}, "prune": true}
+			before := predicttest.Take(t, env, collections)
+			check := apply(env, args, "check_mode", "diff")
+			requireOK(t, check)
+			assert.Equal(t, before, predicttest.Take(t, env, collections), "check mode wrote to Kong")
+			real := apply(env, args, "diff")
+			requireOK(t, real)
+			for _, k := range []string{"changed", "summary", "changes", "diff"} {
+				assert.Equal(t, jsonish(real[k]), jsonish(check[k]), "%s: check mode predicts the real run", k)
+			}
+			summary := real["summary"].(map[string]any)
+			assert.EqualValues(t, 2, summary["targets"].(map[string]any)["created"])
+			assert.EqualValues(t, 1, summary["certificates"].(map[string]any)["created"])
+			targets := env.Get(t, "/upstreams/orders-backend/targets")["data"].([]any)
+			require.Len(t, targets, 2)
+			svc := env.Get(t, "/services/orders")
+			assert.Equal(t, map[string]any{"id": "9f3c6b0e-3333-4222-8333-444455556666"}, svc["client_certificate"])
+			assert.Equal(t, []any{"api.example.test"}, env.Get(t, "/certificates/9f3c6b0e-3333-4222-8333-444455556666")["snis"])
+			b, _ := json.Marshal(real)
+			assert.NotContains(t, string(b), "PRIVATE KEY", "private keys never shown")
+
+			again := apply(env, args)
+			requireOK(t, again)
+			assert.Equal(t, false, again["changed"], "%v", again["changes"])
+
+			// One target less: pruned (targets are read per upstream).
+			up := state["upstreams"].([]any)[0].(map[string]any)
+			up["targets"] = up["targets"].([]any)[:1]
+			pruned := apply(env, args)
+			requireOK(t, pruned)
+			assert.EqualValues(t, 1, pruned["summary"].(map[string]any)["targets"].(map[string]any)["deleted"])
+			assert.Len(t, env.Get(t, "/upstreams/orders-backend/targets")["data"].([]any), 1)
+		})
+	}
+}
+
+func TestVault_RefusedOnKong28(t *testing.T) {
+	t.Parallel()
+	env := kongtest.Start(t, kongemu.Options{Version: "2.8.5"})
+	out := apply(env, map[string]any{"state": map[string]any{"_format_version": "3.0",
+		"vaults": []any{map[string]any{"prefix": "env-secrets", "name": "env"}}}})
+	assert.Equal(t, true, out["failed"])
+	assert.Contains(t, out["msg"], "vaults[0]: vault needs Kong 3.0 or newer")
+}

@@ -77,7 +77,7 @@ func TestDeckExport_RoundTrip(t *testing.T) {
 			}
 			a := kongtest.Start(t, kongemu.Options{Version: v})
 			b := kongtest.Start(t, kongemu.Options{Version: v})
-			declare(t, a, shopState(format, regex))
+			declare(t, a, withInfra(t, shopState(format, regex), v == "3.9.3"))
 			fromA := exportDeckState(t, a, map[string]any{"all_services": true, "include_secrets": true})
 			assert.Equal(t, format, fromA["_format_version"])
 
@@ -89,6 +89,29 @@ func TestDeckExport_RoundTrip(t *testing.T) {
 			assert.Equal(t, fromA, fromB, "B holds what A holds")
 		})
 	}
+}
+
+// withInfra adds every other entity type: an upstream with targets, a
+// certificate with an SNI the service presents, a CA certificate it trusts,
+// and on Kong 3.x a vault and a key set with a key.
+func withInfra(t *testing.T, state map[string]any, kong3 bool) map[string]any {
+	cert := kongtest.NewCert(t, false, "shop.example.test")
+	ca := kongtest.NewCA(t, "Shop CA")
+	const certID, caID = "9f3c6b0e-3333-4222-8333-444455556666", "9f3c6b0e-4444-4222-8333-444455556666"
+	state["upstreams"] = []any{map[string]any{"name": "orders-backend", "tags": []any{"shop"},
+		"targets": []any{map[string]any{"target": "orders-1.internal", "tags": []any{"shop"}}, map[string]any{"target": "10.0.0.7:8081", "weight": 30, "tags": []any{"shop"}}}}}
+	state["certificates"] = []any{map[string]any{"id": certID, "cert": cert.Cert, "key": cert.Key, "tags": []any{"shop"},
+		"snis": []any{map[string]any{"name": "shop.example.test"}}}}
+	state["ca_certificates"] = []any{map[string]any{"id": caID, "cert": ca.Cert, "tags": []any{"shop"}}}
+	svc := state["services"].([]any)[0].(map[string]any)
+	svc["client_certificate"], svc["ca_certificates"] = certID, []any{caID}
+	if kong3 {
+		key := kongtest.NewKeyPair(t, "shop-1")
+		state["vaults"] = []any{map[string]any{"prefix": "shop-env", "name": "env", "config": map[string]any{"prefix": "SHOP_"}, "tags": []any{"shop"}}}
+		state["key_sets"] = []any{map[string]any{"name": "shop-signing", "tags": []any{"shop"}}}
+		state["keys"] = []any{map[string]any{"name": "shop-1", "kid": "shop-1", "jwk": key.JWK, "set": map[string]any{"name": "shop-signing"}, "tags": []any{"shop"}}}
+	}
+	return state
 }
 
 // TestDeckExport_Migration28To39: a Kong 2.8 export (format 1.1) applied to

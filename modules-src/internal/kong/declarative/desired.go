@@ -2,6 +2,7 @@ package declarative
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -156,6 +157,27 @@ func (r *run) desired(e *Entity) (kong.Object, error) {
 				f["path"] = nil
 			}
 		}
+	case Targets:
+		// Kong writes a target with its port (8000 by default): so is it
+		// compared.
+		if t, ok := f["target"].(string); ok {
+			if formatted, err := kong.FormatTarget(t); err == nil {
+				f["target"] = formatted
+			}
+		}
+	case Certificates:
+		if raw, ok := e.Sugar["snis"]; ok {
+			names, err := sniNames(raw)
+			if err != nil {
+				return nil, bad("snis", "%v", err)
+			}
+			f["snis"] = names
+		}
+	case Keys:
+		if jwk, ok := f["jwk"].(map[string]any); ok {
+			b, _ := json.Marshal(jwk) // Kong holds the JWK as a JSON string
+			f["jwk"] = string(b)
+		}
 	case Routes:
 		// Paths that are not all strings go to Kong as they are, for
 		// Kong's own message.
@@ -213,6 +235,36 @@ func (r *run) routePaths(e *Entity, paths []string) []string {
 		return out
 	}
 	return paths
+}
+
+// sniNames reads a certificate's snis as decK writes them ({name: ...}
+// objects) or as Kong does (names).
+func sniNames(v any) ([]any, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("expected a list of SNIs ({name: example.com} or example.com), got %s", show(v))
+	}
+	out := make([]any, 0, len(list))
+	for i, e := range list {
+		switch t := e.(type) {
+		case string:
+			out = append(out, t)
+		case map[string]any:
+			name, _ := t["name"].(string)
+			if name == "" {
+				return nil, fmt.Errorf("[%d]: an SNI needs its name", i)
+			}
+			for k := range t {
+				if k != "name" && k != "id" && k != "tags" && k != "created_at" && k != "updated_at" {
+					return nil, fmt.Errorf("[%d].%s: unknown field of an SNI (it has name, tags)", i, k)
+				}
+			}
+			out = append(out, name)
+		default:
+			return nil, fmt.Errorf("[%d]: expected an SNI name or {name: ...}, got %s", i, show(e))
+		}
+	}
+	return out, nil
 }
 
 func (r *run) warn(msg string) {

@@ -42,7 +42,13 @@ func Export(ctx context.Context, c *kong.Conn, opt ExportOptions) (map[string]an
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	current, err := readAll(ctx, c, All, opt.SelectTags)
+	var types []*Type
+	for _, t := range All {
+		if t.Kind == nil || c.Supports(ctx, t.Kind, kong.Selector{}) == nil {
+			types = append(types, t) // Kong 2.8 has no vaults, keys or key sets
+		}
+	}
+	current, err := readAll(ctx, c, types, opt.SelectTags)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -228,6 +234,16 @@ func (x *exporter) write(state map[string]any) {
 			nested[cid+"/"+t.Key] = append(nested[cid+"/"+t.Key], out)
 		}
 	}
+	for _, tg := range x.current[Targets] {
+		uid := refID(tg, "upstream")
+		nested[uid+"/targets"] = append(nested[uid+"/targets"], x.fields(Targets, tg, "targets"))
+	}
+	var upstreams []any
+	for _, u := range x.current[Upstreams] {
+		out := x.fields(Upstreams, u, "upstreams")
+		x.attach(out, nested, lowerID(u), "targets")
+		upstreams = append(upstreams, out)
+	}
 	var services []any
 	for _, s := range x.current[Services] {
 		out := x.fields(Services, s, "services")
@@ -254,7 +270,13 @@ func (x *exporter) write(state map[string]any) {
 		x.attach(out, nested, lowerID(cons), keys...)
 		consumers = append(consumers, out)
 	}
-	for key, list := range map[string][]any{"services": services, "routes": topRoutes, "consumers": consumers, "plugins": topPlugins} {
+	lists := map[string][]any{"services": services, "routes": topRoutes, "consumers": consumers, "plugins": topPlugins, "upstreams": upstreams}
+	for _, t := range []*Type{Certificates, CACertificates, Vaults, KeySets, Keys} {
+		for _, o := range x.current[t] {
+			lists[t.Key] = append(lists[t.Key], x.fields(t, o, t.Key))
+		}
+	}
+	for key, list := range lists {
 		if len(list) > 0 {
 			sortByName(list)
 			dropInternalIDs(list)
@@ -286,11 +308,42 @@ func (x *exporter) fields(t *Type, o kong.Object, where string) map[string]any {
 			continue
 		}
 		if rf := fieldOf(t, k); rf != nil && !rf.Many {
+			// A route's service and a plugin's scope become nesting (or
+			// names) in write; a parent (a credential's consumer, a
+			// target's upstream) becomes nesting; the rest is written by
+			// name where the entity has one (a key's set), else by id (a
+			// client certificate), as decK writes them.
+			if !rf.Parent && t != Routes && t != Plugins {
+				out[k] = x.refValue(rf, v)
+			}
 			continue
 		}
 		out[k] = v
 	}
-	named := len(t.Names) == 0
+	if t == Certificates {
+		// decK writes a certificate's SNIs as {name: ...} objects.
+		var snis []any
+		for _, n := range asList(o["snis"]) {
+			snis = append(snis, map[string]any{"name": n})
+		}
+		if len(snis) > 0 {
+			out["snis"] = snis
+		} else {
+			delete(out, "snis")
+		}
+	}
+	if !x.opt.IncludeSecrets && t.Kind != nil && t.Credential == nil {
+		// A certificate's key, a key's private parts: left out, as the
+		// secrets of plugin configs are.
+		where := fmt.Sprintf("%s[%s]", t.Key, display(t, o))
+		kept, _ := withoutSecrets(out, kong.Mask(out, t.Kind.Shape), t.Kind.Shape, where, &x.omitted)
+		out = kept.(map[string]any)
+	}
+	// The id stays where nothing else names the entity for the references
+	// to it: an unnamed service or route, and certificates and CA
+	// certificates, which services and upstreams refer to by id. Plugins,
+	// credentials and targets are named by where they are.
+	named := len(t.Names) == 0 && t != Certificates && t != CACertificates
 	for _, f := range t.Names {
 		if out[f] != nil {
 			named = true
@@ -308,6 +361,25 @@ func (x *exporter) fields(t *Type, o kong.Object, where string) map[string]any {
 // kong_declarative, strict) fills the same value back in.
 var newerFields = map[string]map[string]any{
 	"services": {"enabled": true},
+}
+
+// refValue writes a reference ({"id": ...}) by the name of the entity it
+// points to when that has one in the export, else by its id.
+func (x *exporter) refValue(rf *RefField, v any) any {
+	id, _ := asMap(v)["id"].(string)
+	if id == "" {
+		return v
+	}
+	for _, o := range x.current[rf.To] {
+		if strings.EqualFold(fmt.Sprint(o["id"]), id) {
+			for _, f := range rf.To.Names {
+				if name, ok := o[f].(string); ok && name != "" {
+					return map[string]any{f: name}
+				}
+			}
+		}
+	}
+	return id
 }
 
 // plugin writes a plugin: its config with the secret values left out
@@ -358,7 +430,7 @@ func withoutSecrets(v, masked any, shape *kong.Shape, where string, omitted *[]s
 func sortByName(list []any) {
 	key := func(v any) string {
 		m := v.(map[string]any)
-		for _, k := range []string{"name", "username", "custom_id", "group", "instance_name", "id", "_id"} {
+		for _, k := range []string{"name", "username", "custom_id", "group", "instance_name", "prefix", "target", "cert", "id", "_id"} {
 			if s, ok := m[k].(string); ok && s != "" {
 				parts := []string{s}
 				for _, sc := range []string{"service", "route", "consumer"} {

@@ -50,8 +50,40 @@ func currentKeys(t *Type, o kong.Object) []string {
 		if v, _ := o[t.Credential.Identity].(string); v != "" && consumer != "" {
 			keys = append(keys, strings.ToLower(consumer)+"|"+v)
 		}
+	case t == Targets:
+		if k := targetKey(refID(o, "upstream"), o["target"]); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	if k := contentKey(t, o); k != "" {
+		keys = append(keys, k)
 	}
 	return keys
+}
+
+// contentKey names a certificate or CA certificate by its content, as decK
+// matches them: the PEM of cert, whitespace and line endings aside.
+func contentKey(t *Type, o kong.Object) string {
+	if t != Certificates && t != CACertificates {
+		return ""
+	}
+	if c, ok := kong.PEMCanon(o["cert"]).(string); ok && c != "" {
+		return "cert:" + c
+	}
+	return ""
+}
+
+// targetKey names a target by its upstream and its address as Kong writes
+// it (a.test is a.test:8000).
+func targetKey(upstreamID string, target any) string {
+	s, _ := target.(string)
+	if upstreamID == "" || s == "" {
+		return ""
+	}
+	if f, err := kong.FormatTarget(s); err == nil {
+		s = f
+	}
+	return strings.ToLower(upstreamID) + "|target:" + s
 }
 
 func scopeKey(name string, scope kong.PluginScope) string {
@@ -95,6 +127,11 @@ func (r *run) match(e *Entity, fields kong.Object, ids map[string]string, pendin
 		if v, _ := fields[e.Type.Credential.Identity].(string); v != "" {
 			return idx[strings.ToLower(ids["consumer"])+"|"+v]
 		}
+	case e.Type == Targets:
+		return idx[targetKey(ids["upstream"], fields["target"])]
+	}
+	if k := contentKey(e.Type, fields); k != "" {
+		return idx[k]
 	}
 	return nil
 }
@@ -159,6 +196,16 @@ func placeKey(e *Entity) string {
 			}
 		}
 		return strings.Join(parts, ", ")
+	case e.Type == Targets:
+		if ref := e.Refs["upstream"]; ref != nil {
+			if f, err := kong.FormatTarget(fmt.Sprint(e.Fields["target"])); err == nil {
+				return fmt.Sprintf("upstream %s, target %s", ref.name(), f)
+			}
+		}
+	case e.Type == Certificates || e.Type == CACertificates:
+		if k := contentKey(e.Type, e.Fields); k != "" {
+			return "the same cert\x00" + k
+		}
 	case e.Type.Credential != nil:
 		if v, _ := e.Fields[e.Type.Credential.Identity].(string); v != "" {
 			ref := e.Refs["consumer"]

@@ -42,6 +42,7 @@ type run struct {
 	current map[*Type][]kong.Object
 	index   map[*Type]map[string]kong.Object
 	plugins map[string]*kong.Kind // a plugin's Kind by plugin name
+	vaults  map[string]*kong.Kind // a vault's Kind by implementation name
 	schemas map[string]*kong.PluginSchema
 
 	nodes    map[*Entity]*node
@@ -102,6 +103,17 @@ func (r *run) plan(ctx context.Context) error {
 		return err
 	}
 	r.info = info
+	var unsupported Errors
+	for _, e := range r.st.Entities {
+		if e.Type.Kind != nil {
+			if err := r.c.Supports(ctx, e.Type.Kind, kong.Selector{}); err != nil {
+				unsupported.add(e.Path, "%v", err)
+			}
+		}
+	}
+	if len(unsupported) > 0 {
+		return unsupported
+	}
 	if err := r.readAll(ctx); err != nil {
 		return err
 	}
@@ -214,6 +226,9 @@ func (r *run) readAll(ctx context.Context) error {
 	for n, ps := range r.schemas {
 		r.plugins[n] = kong.PluginKindFor(ps)
 	}
+	if err := r.loadVaultKinds(ctx); err != nil {
+		return err
+	}
 	for _, p := range r.current[Plugins] {
 		if k := r.plugins[fmt.Sprint(p["name"])]; k != nil && k.Clean != nil {
 			cleaned := k.Clean(p)
@@ -228,12 +243,49 @@ func (r *run) readAll(ctx context.Context) error {
 	return nil
 }
 
+// loadVaultKinds reads the schema of each vault implementation the state
+// or Kong has (a vault's config is that implementation's record).
+func (r *run) loadVaultKinds(ctx context.Context) error {
+	r.vaults = map[string]*kong.Kind{}
+	names := map[string]bool{}
+	for _, e := range r.st.Entities {
+		if e.Type == Vaults {
+			names[fmt.Sprint(e.Fields["name"])] = true
+		}
+	}
+	for _, v := range r.current[Vaults] {
+		names[fmt.Sprint(v["name"])] = true
+	}
+	var mu sync.Mutex
+	var jobs []func() error
+	for n := range names {
+		jobs = append(jobs, func() error {
+			k, err := kong.VaultKindFor(ctx, r.c, n, kong.Selector{})
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			r.vaults[n] = k
+			mu.Unlock()
+			return nil
+		})
+	}
+	return runAll(r.opt.Parallelism, jobs)
+}
+
 // typesToRead are the types whose entities the run lists: with prune,
 // all; else those the state declares and those its entities refer to
 // (found by name in the list, without a request each).
 func (r *run) typesToRead() []*Type {
 	if r.opt.Prune {
-		return All
+		// Every type this node has (Kong 2.8 has no vaults or keys).
+		var out []*Type
+		for _, t := range All {
+			if t.Kind == nil || r.c.Supports(context.Background(), t.Kind, kong.Selector{}) == nil {
+				out = append(out, t)
+			}
+		}
+		return out
 	}
 	need := map[*Type]bool{}
 	for _, e := range r.st.Entities {
@@ -264,6 +316,11 @@ func (r *run) declares(t *Type) bool {
 // kindOf is the engine's Kind of an entity of type t (a plugin's depends
 // on its name).
 func (r *run) kindOf(t *Type, o map[string]any) *kong.Kind {
+	if t == Vaults {
+		if k := r.vaults[fmt.Sprint(o["name"])]; k != nil {
+			return k
+		}
+	}
 	if t != Plugins {
 		return t.Kind
 	}

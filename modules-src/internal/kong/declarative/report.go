@@ -126,6 +126,10 @@ func (r *run) display(s *step) string {
 	o := s.current
 	if s.e != nil {
 		o = s.plan.Desired
+		if s.e.ID != "" && o["id"] == nil {
+			o = kong.DeepCopy(o)
+			o["id"] = s.e.ID
+		}
 	}
 	return display(s.t, r.byName(s.t, o).(kong.Object))
 }
@@ -167,8 +171,17 @@ func display(t *Type, o kong.Object) string {
 			return v
 		}
 	}
+	if t == Targets {
+		return fmt.Sprintf("%v of upstream %s", o["target"], refName("upstream"))
+	}
+	if snis := asList(o["snis"]); t == Certificates && len(snis) > 0 {
+		return fmt.Sprintf("for %v", snis[0]) // its first SNI
+	}
 	if id, _ := o["id"].(string); id != "" {
 		return id
+	}
+	if t == Certificates || t == CACertificates {
+		return "(new, by its content)"
 	}
 	return "(unnamed)"
 }

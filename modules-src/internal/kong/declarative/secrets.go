@@ -25,7 +25,7 @@ func SecretsBeforeSchema(v any) []string {
 					walk(e) // "keyauth_credentials" is a list of entities, not a secret
 				case k == "config":
 					out = append(out, kong.ConfigSecretsBeforeSchema(e)...)
-				case kong.KeyLooksSecret(k):
+				case kong.KeyLooksSecret(k) || k == "jwk":
 					out = append(out, ansible.AllLeaves(e)...)
 				default:
 					walk(e)

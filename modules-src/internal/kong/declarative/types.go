@@ -61,6 +61,9 @@ var (
 	Services, Routes, Consumers, Plugins *Type
 	KeyAuths, BasicAuths, JWTs, HMACs    *Type
 	ACLs                                 *Type
+	Upstreams, Targets                   *Type
+	Certificates, CACertificates         *Type
+	Vaults, KeySets, Keys                *Type
 	// All lists every type in dependency order (Level, then state order).
 	All []*Type
 	// byKey finds a top-level type by its state key.
@@ -86,6 +89,24 @@ func init() {
 	HMACs = credentialType("hmacauth_credentials", "hmac-auth", 1)
 	ACLs = credentialType("acls", "acl", 1)
 
+	Upstreams = &Type{Key: "upstreams", Name: "upstream", Kind: kong.UpstreamKind, List: "upstreams", Level: 1,
+		Names: []string{"name"}}
+	// Kong lists targets under their upstream only (no GET /targets).
+	Targets = &Type{Key: "targets", Name: "target", Kind: kong.TargetKind, Level: 2}
+	// A certificate is named by its id or its content (as decK does); its
+	// SNIs are written, as in decK, as a list of {name: ...} (Sugar).
+	Certificates = &Type{Key: "certificates", Name: "certificate", Kind: kong.CertificateKind, List: "certificates", Level: 0,
+		Sugar: []string{"snis"}}
+	CACertificates = &Type{Key: "ca_certificates", Name: "CA certificate", Kind: kong.CACertificateKind, List: "ca_certificates", Level: 0}
+	Vaults = &Type{Key: "vaults", Name: "vault", Kind: kong.VaultKind, List: "vaults", Level: 0, Names: []string{"prefix"}}
+	KeySets = &Type{Key: "key_sets", Name: "key set", Kind: kong.KeySetKind, List: "key-sets", Level: 0, Names: []string{"name"}}
+	Keys = &Type{Key: "keys", Name: "key", Kind: kong.KeyKind, List: "keys", Level: 1, Names: []string{"name"}}
+
+	Services.Refs = []*RefField{{Field: "client_certificate", To: Certificates}, {Field: "ca_certificates", To: CACertificates, Many: true}}
+	Upstreams.Refs = []*RefField{{Field: "client_certificate", To: Certificates}}
+	Targets.Refs = []*RefField{{Field: "upstream", To: Upstreams, Parent: true}}
+	Upstreams.Nested = []*Nested{{Key: "targets", Type: Targets, Field: "upstream"}}
+	Keys.Refs = []*RefField{{Field: "set", To: KeySets}}
 	Routes.Refs = []*RefField{{Field: "service", To: Services}}
 	Plugins.Refs = []*RefField{
 		{Field: "service", To: Services}, {Field: "route", To: Routes}, {Field: "consumer", To: Consumers},
@@ -97,9 +118,10 @@ func init() {
 		t.Refs = []*RefField{{Field: "consumer", To: Consumers, Parent: true}}
 		Consumers.Nested = append(Consumers.Nested, &Nested{Key: t.Key, Type: t, Field: "consumer"})
 	}
-	All = []*Type{Consumers, Services, KeyAuths, BasicAuths, JWTs, HMACs, ACLs, Routes, Plugins}
+	All = []*Type{Certificates, CACertificates, Vaults, KeySets, Consumers, Services, Upstreams, Keys,
+		KeyAuths, BasicAuths, JWTs, HMACs, ACLs, Routes, Targets, Plugins}
 	byKey = map[string]*Type{}
-	for _, t := range []*Type{Services, Routes, Consumers, Plugins} {
+	for _, t := range []*Type{Services, Routes, Consumers, Plugins, Upstreams, Certificates, CACertificates, Vaults, KeySets, Keys} {
 		byKey[t.Key] = t
 	}
 }
