@@ -15,8 +15,9 @@ description:
   - >-
     Makes Kong hold what a declarative state describes, in one task: services with their routes and plugins, routes,
     plugins (global or scoped), consumers with their credentials (key-auth, basic-auth, jwt, hmac-auth, acl) and
-    plugins, as C(deck sync) (with I(prune=true)) or C(deck gateway apply) (the default) would, through the Kong Admin
-    API (Kong 3.x and 2.8).
+    plugins, upstreams with their targets, certificates with their SNIs, CA certificates, vaults, key sets and keys, as
+    C(deck sync) (with I(prune=true)) or C(deck gateway apply) (the default) would, through the Kong Admin API (Kong 3.x
+    and 2.8).
   - >-
     The state is decK's file format, C(_format_version) C(3.0) or C(1.1): inline (I(state)) or from files (I(src),
     merged like C(deck sync -s a.yaml -s b.yaml)). A file C(deck dump) wrote is accepted as it is.
@@ -45,7 +46,8 @@ notes:
     not taken over: the task fails (check mode predicts it).
   - >-
     Writes run in dependency order: deletes that free a name another entity takes first; then creates and updates level
-    by level (consumers; services and credentials; routes; plugins); then the other deletes, children before parents.
+    by level (certificates, CA certificates, vaults, key sets and consumers; services, upstreams, keys and credentials;
+    routes and targets; plugins); then the other deletes, children before parents.
   - >-
     On a failure no new write is started; C(not_written) lists what was planned and not done, and a rerun finishes the
     job (it plans against what Kong holds then). A write whose outcome is unknown (the connection broke after it was
@@ -106,9 +108,12 @@ options:
     description:
       - >-
         The state, as decK's file format: C(_format_version), optional C(_info.select_tags) and C(_workspace), and the
-        entity lists (C(services), C(routes), C(consumers), C(plugins), with routes and plugins nested under services,
-        plugins under routes, plugins and credentials (C(keyauth_credentials), C(basicauth_credentials), C(jwt_secrets),
-        C(hmacauth_credentials), C(acls)) under consumers).
+        entity lists (C(services), C(routes), C(consumers), C(plugins), C(upstreams), C(certificates),
+        C(ca_certificates), C(vaults), C(key_sets), C(keys)), with routes and plugins nested under services, plugins
+        under routes, plugins and credentials (C(keyauth_credentials), C(basicauth_credentials), C(jwt_secrets),
+        C(hmacauth_credentials), C(acls)) under consumers, targets under upstreams, and a certificate's C(snis) as
+        C({name: ...}) objects. Certificates and CA certificates are matched by id or by their PEM; services and
+        upstreams refer to them by id.
       - An unknown key fails the task before anything is written, naming its path in the state (C(services[3].routes[0].pathz)).
     type: dict
   strict:

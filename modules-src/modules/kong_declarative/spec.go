@@ -13,7 +13,8 @@ var Definition = &ansible.Definition{
 	ShortDescription: "Converge a whole Kong Gateway configuration to a decK-format state",
 	Description: []string{
 		"Makes Kong hold what a declarative state describes, in one task: services with their routes and plugins, routes, plugins (global or scoped), " +
-			"consumers with their credentials (key-auth, basic-auth, jwt, hmac-auth, acl) and plugins, as C(deck sync) (with I(prune=true)) or " +
+			"consumers with their credentials (key-auth, basic-auth, jwt, hmac-auth, acl) and plugins, upstreams with their targets, certificates with their SNIs, " +
+			"CA certificates, vaults, key sets and keys, as C(deck sync) (with I(prune=true)) or " +
 			"C(deck gateway apply) (the default) would, through the Kong Admin API (Kong 3.x and 2.8).",
 		"The state is decK's file format, C(_format_version) C(3.0) or C(1.1): inline (I(state)) or from files (I(src), merged like C(deck sync -s a.yaml -s b.yaml)). " +
 			"A file C(deck dump) wrote is accepted as it is.",
@@ -30,7 +31,8 @@ var Definition = &ansible.Definition{
 		"I(select_tags) partitions Kong between owners: only entities with all these tags are read, compared and pruned, and every entity the task creates or updates gets them. " +
 			"A declared entity whose name an entity outside the tags holds is not taken over: the task fails (check mode predicts it).",
 		"Writes run in dependency order: deletes that free a name another entity takes first; then creates and updates level by level " +
-			"(consumers; services and credentials; routes; plugins); then the other deletes, children before parents.",
+			"(certificates, CA certificates, vaults, key sets and consumers; services, upstreams, keys and credentials; routes and targets; plugins); " +
+			"then the other deletes, children before parents.",
 		"On a failure no new write is started; C(not_written) lists what was planned and not done, and a rerun finishes the job (it plans against what Kong holds then). " +
 			"A write whose outcome is unknown (the connection broke after it was sent) is read back, never sent again blindly.",
 		"Regex paths: a state of C(_format_version: \"1.1\") is written for Kong 2.x, where a path with regex characters is a regex; against Kong 3.x those paths get the C(~) prefix " +
@@ -52,8 +54,11 @@ var Definition = &ansible.Definition{
 				Secrets: declarative.SecretsBeforeSchema,
 				Description: []string{
 					"The state, as decK's file format: C(_format_version), optional C(_info.select_tags) and C(_workspace), and the entity lists " +
-						"(C(services), C(routes), C(consumers), C(plugins), with routes and plugins nested under services, plugins under routes, " +
-						"plugins and credentials (C(keyauth_credentials), C(basicauth_credentials), C(jwt_secrets), C(hmacauth_credentials), C(acls)) under consumers).",
+						"(C(services), C(routes), C(consumers), C(plugins), C(upstreams), C(certificates), C(ca_certificates), C(vaults), C(key_sets), C(keys)), " +
+						"with routes and plugins nested under services, plugins under routes, plugins and credentials (C(keyauth_credentials), " +
+						"C(basicauth_credentials), C(jwt_secrets), C(hmacauth_credentials), C(acls)) under consumers, targets under upstreams, " +
+						"and a certificate's C(snis) as C({name: ...}) objects. Certificates and CA certificates are matched by id or by their PEM; " +
+						"services and upstreams refer to them by id.",
 					"An unknown key fails the task before anything is written, naming its path in the state (C(services[3].routes[0].pathz)).",
 				},
 			},
