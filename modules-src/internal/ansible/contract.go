@@ -122,6 +122,13 @@ type Definition struct {
 // themselves and may add any other key.
 type Result map[string]any
 
+// FieldNames is a top-level result value that lists names of fields (keys,
+// or dotted paths of keys), such as the fields a task changed. Like keys,
+// names are never masked: a secret that happens to occur in a field name
+// (a password "p" inside "password") must not garble the list. Never put a
+// value in it.
+type FieldNames []string
+
 // NonNilStrings returns s, or an empty list for nil, so that a result key
 // documented as a list is [] rather than null in the JSON.
 func NonNilStrings(s []string) []string {

@@ -159,10 +159,16 @@ func runModule(ctx context.Context, def *Definition, m *Module) (result Result) 
 // deprecations and invocation, with every secret masked.
 func finish(spec *Spec, params map[string]any, result Result, m *Module, mk masker) map[string]any {
 	out := map[string]any{}
+	names := map[string]any{}
 	for k, v := range result {
-		if !strings.HasPrefix(k, "_ansible_") {
-			out[k] = normalize(v)
+		if strings.HasPrefix(k, "_ansible_") {
+			continue
 		}
+		if fn, ok := v.(FieldNames); ok {
+			names[k] = normalize([]string(NonNilStrings(fn)))
+			continue
+		}
+		out[k] = normalize(v)
 	}
 	if _, ok := out["changed"]; !ok {
 		out["changed"] = false
@@ -186,6 +192,9 @@ func finish(spec *Spec, params map[string]any, result Result, m *Module, mk mask
 	delete(out, "invocation")
 
 	masked := mk.mask(out).(map[string]any)
+	for k, v := range names {
+		masked[k] = v
+	}
 	args := deepCopy(params).(map[string]any)
 	hideNoLogArgs(spec, args)
 	masked["invocation"] = map[string]any{"module_args": mk.maskArgs(args)}

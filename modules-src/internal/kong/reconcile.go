@@ -164,7 +164,7 @@ func (o *Outcome) Result(withDiff bool) ansible.Result {
 	res := ansible.Result{
 		"changed":   o.Changed,
 		"operation": string(o.Op),
-		"changes":   changes,
+		"changes":   ansible.FieldNames(changes),
 	}
 	if withDiff {
 		res["diff"] = o.Diff

@@ -176,7 +176,7 @@ func describe(ctype *kong.CredentialType, p ansible.Params, consumer string) str
 // (except in check mode, where an earlier, unrun task may create it).
 func missingConsumer(m *ansible.Module, kind *kong.Kind, consumer string, want kong.Object) (ansible.Result, error) {
 	if m.Params.String("state") == "absent" {
-		res := ansible.Result{"changed": false, "operation": string(kong.OpNone), "changes": []string{}}
+		res := ansible.Result{"changed": false, "operation": string(kong.OpNone), "changes": ansible.FieldNames{}}
 		if m.Diff {
 			res["diff"] = map[string]any{"before": map[string]any{}, "after": map[string]any{}}
 		}
@@ -191,7 +191,7 @@ func missingConsumer(m *ansible.Module, kind *kong.Kind, consumer string, want k
 		changes = append(changes, k)
 	}
 	sort.Strings(changes)
-	res := ansible.Result{"changed": true, "operation": string(kong.OpCreate), "changes": changes}
+	res := ansible.Result{"changed": true, "operation": string(kong.OpCreate), "changes": ansible.FieldNames(changes)}
 	if m.Diff {
 		res["diff"] = map[string]any{"before": map[string]any{}, "after": kong.MaskObject(want, kind.Shape)}
 	}

@@ -192,7 +192,7 @@ func missingService(ctx context.Context, m *ansible.Module, conn *kong.Conn, req
 	res := ansible.Result{
 		"changed":   true,
 		"operation": string(plan.Op),
-		"changes":   changes,
+		"changes":   ansible.FieldNames(changes),
 		"route":     plan.After,
 	}
 	if m.Diff {

@@ -99,7 +99,7 @@ func present(ctx context.Context, m *ansible.Module, conn *kong.Conn, req *kong.
 		// In check mode an earlier task of the play may be the one that
 		// creates it (and was not run): predict, don't fail.
 		m.Warn(fmt.Sprintf("%s does not exist (check mode): assuming an earlier task creates it; without host or url this task fails in a real run", what))
-		res := ansible.Result{"changed": true, "operation": string(kong.OpCreate), "changes": sortedKeys(want), "service": want}
+		res := ansible.Result{"changed": true, "operation": string(kong.OpCreate), "changes": ansible.FieldNames(sortedKeys(want)), "service": want}
 		if m.Diff {
 			res["diff"] = map[string]any{"before": map[string]any{}, "after": want}
 		}
