@@ -36,8 +36,15 @@ func takeRuntimeFlags(params map[string]any) runtimeFlags {
 	rt.checkMode = flag("_ansible_check_mode")
 	rt.diff = flag("_ansible_diff")
 	rt.noLog = flag("_ansible_no_log")
-	if v, err := convertInt(params["_ansible_verbosity"]); err == nil {
-		rt.verbosity = v.(int)
+	// convertInt keeps a bool (Python's bool is an int), which a
+	// hand-written args file may hold: true counts as 1, as in Python.
+	switch v, _ := convertInt(params["_ansible_verbosity"]); t := v.(type) {
+	case int:
+		rt.verbosity = t
+	case bool:
+		if t {
+			rt.verbosity = 1
+		}
 	}
 	rt.moduleName, _ = params["_ansible_module_name"].(string)
 	rt.version, _ = params["_ansible_version"].(string)

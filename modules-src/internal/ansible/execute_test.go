@@ -185,6 +185,23 @@ func TestExecute_CheckModeNotSupported_Skips(t *testing.T) {
 	assert.Equal(t, "remote module (echo) does not support check mode", out["msg"])
 }
 
+// TestExecute_VerbosityGivenAsBool: a hand-made args file with
+// _ansible_verbosity: true crashed the runtime ("interface conversion:
+// interface {} is bool, not int"); true counts as 1, as in Python.
+func TestExecute_VerbosityGivenAsBool(t *testing.T) {
+	def := echoDefinition()
+	var seen []int
+	def.Run = func(ctx context.Context, m *Module) (Result, error) {
+		seen = append(seen, m.Verbosity)
+		return Result{}, nil
+	}
+	for _, v := range []any{true, false, "2", 3.5, "x", nil} {
+		out := Execute(context.Background(), def, map[string]any{"name": "svc", "_ansible_verbosity": v})
+		assert.NotContains(t, out, "failed", "verbosity %v: %v", v, out)
+	}
+	assert.Equal(t, []int{1, 0, 2, 0, 0, 0}, seen)
+}
+
 func TestExecute_DoesNotMutateCallerArgs(t *testing.T) {
 	args := map[string]any{"name": "svc", "port": "8080", "_ansible_check_mode": false}
 	Execute(context.Background(), echoDefinition(), args)

@@ -432,6 +432,26 @@ func TestValidation(t *testing.T) {
 	assert.Empty(t, tree.CallLines())
 }
 
+// TestNullLicense_IsAnArgumentError: a playbook's empty "content:" is null,
+// which required_if accepts (as AnsibleModule does); the module then
+// crashed ("internal error: ... nil pointer dereference").
+func TestNullLicense_IsAnArgumentError(t *testing.T) {
+	tree := newTree(t)
+	for _, args := range []map[string]any{
+		{"content": nil},
+		{"content": ""},
+		{"src": nil},
+		{"src": "", "_ansible_check_mode": true},
+	} {
+		res := execute(t, tree, args, false)
+		assert.Equal(t, true, res["failed"], "%v", args)
+		assert.Equal(t, `state=present needs the license in src (a file on the node) or content (its text), but both are null or empty (an empty "content:" in YAML is null)`, res["msg"], "%v", args)
+	}
+	res := execute(t, tree, map[string]any{"license_id": nil, "state": "absent"}, false)
+	assert.Equal(t, `state=absent needs src, content or license_id, but they are all null or empty (an empty "content:" in YAML is null)`, res["msg"])
+	assert.Empty(t, tree.CallLines())
+}
+
 func TestMissingMaprcliIsNamed(t *testing.T) {
 	tree := newTree(t)
 	path, _, _ := licenseFile(t, maprfake.LicenseSpec{ClusterID: clusterID})
