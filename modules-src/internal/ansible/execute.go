@@ -22,9 +22,13 @@ type runtimeFlags struct {
 	checkMode, diff, noLog bool
 	verbosity              int
 	moduleName, version    string
+	// taskTimeout is the seconds left of the task's timeout, from the
+	// action plugin (taskTimeoutKey); 0 when the task has none.
+	taskTimeout float64
 }
 
-// takeRuntimeFlags removes every _ansible_* key from params (unknown ones
+// takeRuntimeFlags removes every _ansible_* (and the action plugin's
+// _platform_ops_*) key from params (unknown ones
 // are ignored, so a newer controller never makes a module fail) and
 // returns the ones the runtime uses.
 func takeRuntimeFlags(params map[string]any) runtimeFlags {
@@ -48,8 +52,11 @@ func takeRuntimeFlags(params map[string]any) runtimeFlags {
 	}
 	rt.moduleName, _ = params["_ansible_module_name"].(string)
 	rt.version, _ = params["_ansible_version"].(string)
+	if v, err := convertFloat(params[taskTimeoutKey]); err == nil {
+		rt.taskTimeout, _ = v.(float64)
+	}
 	for k := range params {
-		if strings.HasPrefix(k, "_ansible_") {
+		if strings.HasPrefix(k, "_ansible_") || strings.HasPrefix(k, "_platform_ops_") {
 			delete(params, k)
 		}
 	}
@@ -122,7 +129,9 @@ func execute(ctx context.Context, def *Definition, args map[string]any, lookupEn
 		result["skipped"] = true
 		result["msg"] = fmt.Sprintf("remote module (%s) does not support check mode", name)
 	default:
-		result = runModule(ctx, def, m)
+		runCtx, cancel := withTaskTimeout(ctx, rt.taskTimeout)
+		result = runModule(runCtx, def, m)
+		cancel()
 	}
 	for _, s := range m.secrets {
 		secrets[s] = struct{}{}
