@@ -157,7 +157,8 @@ func add(ctx context.Context, m *ansible.Module, o options, cli *mapr.Maprcli, i
 		return nil, &ansible.Failure{Msg: err.Error(), Fields: res}
 	}
 	res["licenses"] = summaries(before)
-	if installed(before, lic, in.text) != nil {
+	res["installed"] = installed(before, lic, in.text) != nil
+	if res["installed"] == true {
 		return res, nil
 	}
 	res["changed"] = true
@@ -181,6 +182,7 @@ func add(ctx context.Context, m *ansible.Module, o options, cli *mapr.Maprcli, i
 		return nil, &ansible.Failure{Msg: "maprcli license add reported success, but the license is not in maprcli license list", Fields: res}
 	}
 	res["license_id"] = found.ID
+	res["installed"] = true
 	if m.Diff {
 		res["diff"] = listDiff(before, after)
 	}
@@ -259,6 +261,7 @@ func remove(ctx context.Context, m *ansible.Module, o options, cli *mapr.Maprcli
 			rest = append(rest, before[i])
 		}
 	}
+	res["installed"] = target != nil
 	if target == nil {
 		return res, nil
 	}
@@ -286,6 +289,7 @@ func remove(ctx context.Context, m *ansible.Module, o options, cli *mapr.Maprcli
 			return nil, &ansible.Failure{Msg: "maprcli license remove reported success, but the license is still listed", Fields: res}
 		}
 	}
+	res["installed"] = false
 	return res, nil
 }
 
