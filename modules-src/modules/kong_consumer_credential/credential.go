@@ -39,6 +39,9 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	if err := checkOptions(p, ctype); err != nil {
 		return nil, err
 	}
+	if err := checkExclusive(p); err != nil {
+		return nil, err
+	}
 	id := p.String("id")
 	if id != "" && !uuidRE.MatchString(id) {
 		return nil, fmt.Errorf("id must be the UUID of the credential, such as 9f3c6b0e-1111-4222-8333-444455556666, got %q", id)
@@ -115,6 +118,11 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	}
 	res := out.Result(m.Diff)
 	res["credential"] = out.Entity
+	if p.Bool("exclusive") {
+		if err := removeOthers(ctx, m, conn, ctype, consumerID, out.Entity, res); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
 }
 
