@@ -10,7 +10,9 @@ __metaclass__ = type
 class ModuleDocFragment(object):
     """
     Options to reach the Kong Admin API, shared by all platform.ops Kong modules. Set them once for a play with
-    C(module_defaults: {group/platform.ops.kong: {...}}).
+    C(module_defaults: {group/platform.ops.kong: {...}}). Arguments copied from the Admin API's JSON are refused for the
+    fields Kong sets itself (C(created_at), C(updated_at)), with a message saying so: leave them out, or export entities
+    with M(platform.ops.kong_info), whose output is shaped as these modules' arguments.
     """
 
     DOCUMENTATION = r'''

@@ -95,6 +95,11 @@ type Fragment struct {
 	Name        string // doc fragment file name without .py, e.g. "kong"
 	Description []string
 	Spec        Spec
+	// ExplainUnsupported, when set, may explain task parameters the
+	// modules do not support (say, fields of an API object that only the
+	// server sets); its text is appended to the "Unsupported parameters"
+	// message. It returns "" to say nothing.
+	ExplainUnsupported func(names []string) string
 }
 
 // RunFunc is a module's whole behaviour. It returns the result keys to add

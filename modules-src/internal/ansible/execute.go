@@ -124,7 +124,7 @@ func execute(ctx context.Context, def *Definition, args map[string]any, lookupEn
 	case len(v.errors) > 0:
 		// Validation fails even in check mode.
 		result["failed"] = true
-		result["msg"] = v.firstError(name)
+		result["msg"] = v.firstError(name) + v.explainUnsupported(def.Fragments)
 	case rt.checkMode && (def.CheckMode == None || def.CheckMode == ""):
 		result["skipped"] = true
 		result["msg"] = fmt.Sprintf("remote module (%s) does not support check mode", name)
@@ -213,6 +213,11 @@ func finish(spec *Spec, params map[string]any, result Result, m *Module, mk mask
 	}
 	args := deepCopy(params).(map[string]any)
 	hideNoLogArgs(spec, args)
+	for name := range m.hiddenArgs {
+		if v, ok := args[name]; ok {
+			args[name] = hideStrings(v)
+		}
+	}
 	masked["invocation"] = map[string]any{"module_args": mk.maskArgs(args)}
 	return masked
 }

@@ -196,6 +196,30 @@ func hideNoLogArgs(spec *Spec, params map[string]any) {
 	}
 }
 
+// hideStrings replaces every non-empty string inside v (keys kept) with
+// VALUE_SPECIFIED_IN_NO_LOG_PARAMETER (Module.HideArgStrings).
+func hideStrings(v any) any {
+	switch t := v.(type) {
+	case string:
+		if t != "" {
+			return noLogArgValue
+		}
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = hideStrings(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = hideStrings(e)
+		}
+		return out
+	}
+	return v
+}
+
 // escapedForms are the ways a secret may be quoted inside a message: a
 // server's error often quotes the value it refuses (Kong: UNIQUE violation
 // detected on '{key="a\"b"}'), and our own messages use %q. Each form is

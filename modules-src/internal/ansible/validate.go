@@ -260,6 +260,24 @@ func (v *validation) findUnsupported(spec *Spec, params map[string]any, aliases 
 	}
 }
 
+// explainUnsupported is what the fragments' ExplainUnsupported say about
+// the unsupported parameters, when those are the error reported.
+func (v *validation) explainUnsupported(fragments []*Fragment) string {
+	if len(v.errors) == 0 || !v.errors[0].unsupported {
+		return ""
+	}
+	var out string
+	for _, f := range fragments {
+		if f.ExplainUnsupported == nil {
+			continue
+		}
+		if hint := f.ExplainUnsupported(sortedKeys(v.unsupported)); hint != "" {
+			out += " " + hint
+		}
+	}
+	return out
+}
+
 // unsupportedMessage is the UnsupportedError text. Python lists the
 // options of the level of one (arbitrary) unknown parameter; we take the
 // first one in sorted order.

@@ -16,7 +16,10 @@ var Fragment = &ansible.Fragment{
 	Description: []string{
 		"Options to reach the Kong Admin API, shared by all platform.ops Kong modules.",
 		"Set them once for a play with C(module_defaults: {group/platform.ops.kong: {...}}).",
+		"Arguments copied from the Admin API's JSON are refused for the fields Kong sets itself (C(created_at), C(updated_at)), with a message saying so: " +
+			"leave them out, or export entities with M(platform.ops.kong_info), whose output is shaped as these modules' arguments.",
 	},
+	ExplainUnsupported: explainUnsupported,
 	Spec: ansible.Spec{
 		Options: map[string]*ansible.Option{
 			"admin_url": {

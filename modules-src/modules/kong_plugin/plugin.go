@@ -45,16 +45,16 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	}
 	conn, err := kong.Connect(m)
 	if err != nil {
-		return nil, err
+		return nil, beforeSchema(m, err)
 	}
 	defer conn.Close()
 	t := &task{m: m, conn: conn, name: p.String("name")}
 	if err := t.checkFeatures(ctx); err != nil {
-		return nil, err
+		return nil, beforeSchema(m, err)
 	}
 	absent := p.String("state") == "absent"
 	if err := t.loadSchema(ctx, absent); err != nil {
-		return nil, err
+		return nil, beforeSchema(m, err)
 	}
 	if t.schema != nil && p.Given("config") {
 		// Until now config was masked without a schema (strings of 8
@@ -119,6 +119,7 @@ func (t *task) loadSchema(ctx context.Context, absent bool) error {
 		}
 		if absent {
 			t.kind = kong.PluginKind
+			t.warnNotInstalled(ctx)
 			return nil
 		}
 		info, _ := t.conn.Info(ctx)
@@ -132,7 +133,7 @@ func (t *task) loadSchema(ctx context.Context, absent bool) error {
 		}
 		msg := fmt.Sprintf("plugin %q is not installed on %s (GET /schemas/plugins/%s: %s)", t.name, node, t.name, kongMsg)
 		if avail := t.conn.AvailablePlugins(ctx); len(avail) > 0 {
-			if near := closestName(t.name, avail); near != "" {
+			if near := kong.ClosestName(t.name, avail); near != "" {
 				msg += fmt.Sprintf("; did you mean %s?", near)
 			}
 			msg += "; installed plugins: " + strings.Join(avail, ", ")
@@ -401,37 +402,4 @@ func (t *task) absent(ctx context.Context) (ansible.Result, error) {
 		return nil, err
 	}
 	return out.Result(t.m.Diff), nil
-}
-
-// closestName is the candidate within two edits of name (a typo such as
-// "rate-limitting"), or "" when none is that close.
-func closestName(name string, candidates []string) string {
-	best, bestDist := "", 3
-	for _, c := range candidates {
-		if d := editDistance(name, c); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
