@@ -230,7 +230,7 @@ func NewConn(cfg Config) (*Conn, error) {
 	if cfg.Workspace != "" {
 		client.SetWorkspace(cfg.Workspace)
 	}
-	client.SetDoer(retryingDoer(retryPolicy{retries: cfg.Retries}))
+	client.SetDoer(retryingDoer(retryPolicy{retries: cfg.Retries, clientCert: cfg.ClientCert != ""}))
 	return &Conn{Kong: client, cfg: cfg, http: httpClient, schemas: map[string]Schema{}}, nil
 }
 
