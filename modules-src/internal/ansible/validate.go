@@ -178,6 +178,7 @@ func (v *validation) listNoLogValues(spec *Spec, params map[string]any) error {
 			}
 			m, ok := sub.(map[string]any)
 			if !ok {
+				//lint:ignore ST1005 AnsibleModule's wording, capital included (parity tests)
 				return fmt.Errorf("Value '%s' in the sub parameter field '%s' must by a %s, not '%s'",
 					pyStr(sub), name, typeName(opt.Type), strings.TrimSuffix(strings.TrimPrefix(pyType(sub), "<class '"), "'>"))
 			}
