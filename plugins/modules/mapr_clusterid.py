@@ -298,7 +298,9 @@ regeneration:
   sample: completed
 last_regeneration:
   description:
-    - The record of the last regeneration of this node (C(conf/conf.old/regeneration.json)) - C(state) (C(running) while one has not finished, or as C(regeneration) above), C(started), C(finished), C(pid), C(previous_cluster_id), C(backups), C(command) and a C(note).
+    - The record of the last regeneration of this node (C(conf/conf.old/regeneration.json)).
+    - C(state) is C(running) while one has not finished, else as C(regeneration) above.
+    - Also C(started), C(finished), C(pid), C(previous_cluster_id), C(backups), C(command) and a C(note).
   returned: with I(state=read), when a regeneration record exists
   type: dict
 recovered:
@@ -306,7 +308,9 @@ recovered:
   returned: when an interrupted regeneration was found
   type: dict
 markers:
-  description: Data markers found on the node (reason for a refusal, or overridden by I(force)). Markers that could not be read are named in C(msg) (a refusal) or a warning (with I(force)).
+  description:
+    - Data markers found on the node (reason for a refusal, or overridden by I(force)).
+    - Markers that could not be read are named in C(msg) (a refusal) or a warning (with I(force)).
   returned: with I(state=regenerated)
   type: list
   elements: str
