@@ -3,6 +3,7 @@
 #   make build       binary for this controller + build/collections for ANSIBLE_COLLECTIONS_PATH
 #   make collection  binaries for all platforms + dist/platform-ops-<version>.tar.gz
 #   make test        everything CI runs (installs missing Debian packages first)
+#   make fuzz        every module's fuzz target for FUZZTIME (2m) each
 #   make demo        emulator + playbooks/demo.yml: changed, ok, --check --diff, ok
 #   make lint        ansible-lint (production profile) over the collection
 #   make docs        regenerate plugins/ docs, action files and meta/runtime.yml
@@ -38,8 +39,8 @@ MAX_ARTIFACT_BYTES := 20000000
 ANSIBLE_TEST := ansible-test
 PYTHON_VERSION := 3.11
 
-.PHONY: all build collection docs emulator deps test vet fmt-check unit conformance \
-	sanity units lint test-installed integration integration-local integration-ssh test-tree maybe-emulator demo bench bench-bulk bench-ssh clean
+.PHONY: all build collection docs emulator deps test vet fmt-check staticcheck unit race fuzz fuzz-short conformance \
+	sanity units lint test-installed integration integration-local integration-ssh test-tree demo bench bench-bulk bench-ssh clean
 
 all: build
 
@@ -93,7 +94,7 @@ deps:
 
 # --- tests -------------------------------------------------------------------
 
-test: deps vet fmt-check unit conformance sanity units lint integration test-installed
+test: deps vet fmt-check staticcheck unit race fuzz-short conformance sanity units lint integration test-installed
 	@echo "make test: all green"
 
 vet:
@@ -103,12 +104,36 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files -co --exclude-standard -- '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
+# Pinned by .ci/deps.sh (make deps).
+staticcheck:
+	build/tools/staticcheck ./...
+
 unit:
 	$(GO) test ./...
 
+# The short suite (-short skips the slowest cases) under the race detector.
+race:
+	$(GO) test -race -short ./...
+
+# One fuzz target per module (modules-src/modules/all/fuzz_test.go): every
+# argument document gives one JSON object whose keys no masking rewrote.
+# make test runs each briefly; make fuzz for FUZZTIME each. The last
+# progress line of each target gives its executions.
+FUZZ_TARGETS := FuzzKongService FuzzKongRoute FuzzKongConsumer FuzzKongConsumerCredential \
+	FuzzKongPlugin FuzzKongInfo FuzzMaprLicense FuzzMaprClusterid
+FUZZTIME ?= 4s
+
+fuzz-short:
+	@for t in $(FUZZ_TARGETS); do \
+		out=$$($(GO) test ./modules-src/modules/all -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) 2>&1) || { echo "$$out"; exit 1; }; \
+		echo "$$t: $$(echo "$$out" | grep -o 'execs: [0-9]*' | tail -n 1) in $(FUZZTIME)"; \
+	done
+
+fuzz:
+	@$(MAKE) --no-print-directory fuzz-short FUZZTIME=$(or $(filter-out 4s,$(FUZZTIME)),2m)
+
 conformance:
-	@if [ -f tests/kongemu/conformance.sh ]; then bash tests/kongemu/conformance.sh; \
-	else echo "conformance: tests/kongemu/conformance.sh not in the tree yet, skipped"; fi
+	bash tests/kongemu/conformance.sh
 
 # A real (non-symlinked) copy of the collection as git sees it, plus the
 # git-ignored binaries; ansible-test runs there.
@@ -133,22 +158,17 @@ lint: build
 units: test-tree
 	cd $(TEST_TREE) && $(ANSIBLE_TEST) units --local --python $(PYTHON_VERSION) --color no
 
-# Integration needs the module binary; it is skipped only while the binary's
-# main package is not in the tree yet.
+# Integration runs against the built binary and the emulator; a missing
+# piece fails (nothing is skipped).
 integration: integration-local integration-ssh
 
 integration-local:
-	@if [ -d $(MAIN_PKG) ]; then $(MAKE) --no-print-directory build maybe-emulator test-tree && bash tests/integration/run-local.sh $(TEST_TREE); \
-	else echo "integration-local: $(MAIN_PKG) not in the tree yet, skipped"; fi
+	@$(MAKE) --no-print-directory build emulator test-tree
+	bash tests/integration/run-local.sh $(TEST_TREE)
 
 integration-ssh:
-	@if [ -d $(MAIN_PKG) ]; then $(MAKE) --no-print-directory build maybe-emulator && bash tests/ssh/run.sh; \
-	else echo "integration-ssh: $(MAIN_PKG) not in the tree yet, skipped"; fi
-
-# The emulator is built when its package is in the tree (Kong targets need it).
-maybe-emulator:
-	@if [ -d tests/kongemu/cmd/kong-emulator ]; then $(MAKE) --no-print-directory emulator; \
-	else echo "emulator: tests/kongemu/cmd/kong-emulator not in the tree yet, not started"; rm -f build/kong-emulator; fi
+	@$(MAKE) --no-print-directory build emulator
+	bash tests/ssh/run.sh
 
 # --- demo and benchmark ------------------------------------------------------
 

@@ -25,6 +25,8 @@ packages=(
     python3-mock
     git                 # the sanity/integration tree is built from `git ls-files`
     procps              # pgrep: the SSH harness ends its throwaway users' leftover processes
+    gcc                 # cgo, which go test -race needs (make race)
+    libc6-dev
 )
 
 missing=()
@@ -52,4 +54,14 @@ fi
 if ! command -v go >/dev/null && [ ! -x /usr/local/go/bin/go ]; then
     echo "deps: Go $(sed -n 's/^go //p' go.mod) or newer is required (https://go.dev/dl/); not found on PATH" >&2
     exit 1
+fi
+
+# Go tools, pinned, built from the Go module proxy into build/tools (make
+# staticcheck). Reinstalled only when missing or of another version.
+go_bin=$(command -v go || echo /usr/local/go/bin/go)
+staticcheck_version=v0.8.2
+if ! build/tools/staticcheck -version 2>/dev/null | grep -q "(${staticcheck_version#v})"; then
+    echo "deps: installing staticcheck ${staticcheck_version}"
+    mkdir -p build/tools
+    GOBIN="$PWD/build/tools" "$go_bin" install "honnef.co/go/tools/cmd/staticcheck@${staticcheck_version}"
 fi

@@ -11,7 +11,10 @@ class ModuleDocFragment(object):
     """
     Options to reach the Kong Admin API, or a Kong Konnect control plane, shared by all platform.ops Kong modules. Set
     them once for a play with C(module_defaults: {group/platform.ops.kong: {...}}). With I(konnect_control_plane) the
-    modules manage the entities of that Kong Konnect control plane instead of a Kong node's Admin API.
+    modules manage the entities of that Kong Konnect control plane instead of a Kong node's Admin API. Arguments copied
+    from the Admin API's JSON are refused for the fields Kong sets itself (C(created_at), C(updated_at)), with a message
+    saying so: leave them out, or export entities with M(platform.ops.kong_info), whose output is shaped as these
+    modules' arguments.
     """
 
     DOCUMENTATION = r'''

@@ -52,6 +52,9 @@ notes:
     Check mode cannot tell whether another consumer holds a key-auth or jwt I(key): asking Kong would put the key in a
     URL. When the task sets a key the credential does not hold yet, check mode reports the change with a warning saying
     so, and the real run fails with HTTP 409 if the key is taken.
+  - >-
+    Changing I(key) (or I(username), I(group)) does not replace a credential: it adds another one, and the old one keeps
+    working. Set I(exclusive=true) to remove the consumer's other credentials of the type in the same task.
   - Deleting a consumer (M(platform.ops.kong_consumer)) deletes its credentials too.
 extends_documentation_fragment:
   - platform.ops.kong
@@ -83,6 +86,19 @@ options:
       - Username or UUID of the consumer the credential belongs to.
     type: str
     required: true
+  exclusive:
+    description:
+      - >-
+        With C(state=present), make this credential the consumer's only one of its I(type): after it is created or
+        updated, every other credential of that type of the consumer is deleted (their ids are returned in C(removed)).
+      - >-
+        Use it to rotate a key: a new I(key) with C(exclusive=true) creates the new key-auth credential first, then
+        deletes the old one, so the old key stops working in the same task.
+      - >-
+        With C(false) (the default) a new I(key) is added next to the consumer's other keys, which keep working until
+        they are removed (C(state=absent)).
+    type: bool
+    default: false
   group:
     description:
       - 'C(acl) only: the group name (identifies the credential within the consumer).'
@@ -180,6 +196,13 @@ EXAMPLES = r'''
     type: key-auth
     key: "{{ vault_example_user_api_key }}"
 
+- name: Rotate the API key - the new key is added, then every other key-auth key of the consumer removed
+  platform.ops.kong_consumer_credential:
+    consumer: example-user
+    type: key-auth
+    key: "{{ vault_example_user_new_api_key }}"
+    exclusive: true
+
 - name: A temporary key, deleted by Kong after a day
   platform.ops.kong_consumer_credential:
     consumer: example-user
@@ -245,6 +268,12 @@ credential:
     ttl: null
     tags: null
     created_at: 1700000000
+removed:
+  description: With I(exclusive=true), the ids of the consumer's other credentials of the type that were (in check mode, would be) deleted.
+  returned: when I(exclusive=true)
+  type: list
+  elements: str
+  sample: [5f0c6f1e-2b7d-4c1a-9e3f-8d2a7b6c5e41]
 changes:
   description: Fields that were (or, in check mode, would be) changed. Empty when nothing changed.
   returned: always

@@ -65,8 +65,8 @@ options:
   consumers:
     description:
       - >-
-        Usernames or ids of consumers to export too, with the plugins scoped to them. Missing consumers are skipped with
-        a warning.
+        Usernames or ids of consumers to export too, with the plugins scoped to them. A consumer that does not exist
+        fails the task, unless I(missing=ignore).
       - >-
         Plugins of the exported services and routes that are also scoped to a consumer are exported with the service's
         plugins in any case; the consumer must exist where they are applied.
@@ -102,6 +102,18 @@ options:
         passwords are never exported: Kong keeps only a hash of them.
     type: bool
     default: false
+  missing:
+    description:
+      - What a named I(service) or consumer (in I(consumers)) that does not exist does.
+      - >-
+        C(fail): the task fails, naming it and the closest name Kong has (a mistyped name would otherwise export
+        nothing, and a redeploy loop over the export would succeed having done nothing).
+      - 'C(ignore): it is left out of the export with a warning (an export of a service that does not exist has empty lists).'
+    type: str
+    default: fail
+    choices:
+      - fail
+      - ignore
   select_tags:
     description:
       - >-
@@ -112,7 +124,9 @@ options:
     elements: str
   service:
     description:
-      - Name or id of the service to export. A service that does not exist gives empty lists.
+      - >-
+        Name or id of the service to export. A service that does not exist fails the task (naming the closest existing
+        name), unless I(missing=ignore).
     type: str
 attributes:
   check_mode:
@@ -153,6 +167,14 @@ EXAMPLES = r'''
       loop: "{{ export.plugins }}"
       loop_control:
         label: "{{ item.name }}"
+
+# A name that does not exist fails the task (a typo would export nothing);
+# missing: ignore leaves it out with a warning instead.
+- name: Export the consumers that exist among these
+  platform.ops.kong_info:
+    service: example-service
+    consumers: [example-user, maybe-removed-user]
+    missing: ignore
 
 - name: Short export of everything, secrets included (keep them out of logs)
   platform.ops.kong_info:

@@ -18,13 +18,25 @@ description:
   - >-
     C(present) runs C(configure.sh -N <name> -C <cldbs> -Z <zks> -no-autostart -on-prompt-cont y) only when the node's
     configuration differs: other cluster name, other CLDB set (compared sorted, with the default port 7222 added), other
-    ZooKeeper set (from C(warden.conf), default port 5181) or other I(secure). It diffs C(mapr-clusters.conf).
+    ZooKeeper set (from C(warden.conf), default port 5181) or other I(secure). Its diff shows C(mapr-clusters.conf) and
+    the files configure.sh rewrites for the ZooKeeper set (C(warden.conf), on CLDB nodes C(cldb.conf)): predicted in
+    check mode, as written after a real run.
+  - >-
+    With C(--diff), C(regenerated) shows C(clusterid) being removed, C(mapr-clusters.conf) before and after, and the
+    backups it makes with the exact configure.sh argument vector, in check mode too.
   - >-
     C(regenerated) deletes C(clusterid) and C(mapr-clusters.conf) (after a timestamped backup in C(conf/conf.old/)) and
-    runs configure.sh again. It refuses while the CLDB answers (C(maprcli node cldbmaster)) or while maprcli cannot tell
-    because it fails to authenticate (give I(ticket_file)), while mapr-warden runs (unless I(stop_warden=true)) and
-    while any data marker exists (unless I(force=true)): C(conf/mapruserticket), C(conf/disktab), a non-empty
-    C(zkdata/version-2), or a C(cldb.log) that reached RUNNING.
+    runs configure.sh again. Each guard lets it go on only with positive evidence that it is safe, and refuses whatever
+    it cannot prove, naming what it tried: the CLDB must be proven down (C(maprcli node cldbmaster) fails saying it
+    cannot connect; a CLDB that answers, a missing maprcli, an authentication failure (give I(ticket_file)), any other
+    failure or a timeout refuse), mapr-warden must be proven stopped (see I(warden_check); unless I(stop_warden=true)),
+    and no data marker may exist or be unreadable (unless I(force=true)): C(conf/mapruserticket), C(conf/disktab), a
+    non-empty C(zkdata/version-2), or a C(cldb.log) that reached RUNNING.
+  - >-
+    A regeneration ends either as before or fully regenerated, and C(regeneration) in the result says which: SIGTERM,
+    SIGINT, SIGHUP or the task's C(timeout) stop configure.sh and put both files back; for a module killed outright,
+    C(conf/conf.old/regeneration.json) records the backups first, and the next C(present) or C(regenerated) task puts
+    the files back from them.
   - >-
     Every tool is executed directly with an argument vector, never through a shell; host and cluster names are validated
     so that no value can be taken for an option.
@@ -37,8 +49,11 @@ notes:
     module then returns C(cluster_id=null) with a warning instead of failing.
   - >-
     C(regenerated) is an action, not a state: every run that passes the guards removes the id and the configuration,
-    runs configure.sh and reports a change (with a new backup in C(conf/conf.old/)). Run it once, for example from a
-    playbook run by hand, not in a playbook that is applied repeatedly.
+    runs configure.sh and reports a change (with a new backup in C(conf/conf.old/)). To make a playbook safe to re-run,
+    give I(only_if_cluster_id) the id to replace: once the node no longer has it, the task is C(ok) and does nothing.
+  - >-
+    After a regeneration C(conf/clusterid) is the source of truth: C(read) does not fall back to C(maprcli license
+    showid) when that still reports the replaced id (the cluster's CLDB/ZooKeeper state keeps it).
   - >-
     On a node whose CLDB or ZooKeeper state already exists, C(regenerated) may bring back the old id (it is kept in that
     state); the module warns when the id did not change.
@@ -99,6 +114,13 @@ options:
         Path of maprcli, used to ask the CLDB (C(read) fallback and the C(regenerated) guard). Default is
         C(<mapr_home>/bin/maprcli).
     type: path
+  only_if_cluster_id:
+    description:
+      - >-
+        With C(regenerated): regenerate only while C(conf/clusterid) still holds this id. Otherwise (the id was already
+        replaced, or the file is absent until the CLDB first starts) the task is C(ok), changes nothing, asks nothing
+        and says why in C(msg), so the playbook can run again safely.
+    type: str
   secure:
     description:
       - >-
@@ -120,8 +142,8 @@ options:
   stop_warden:
     description:
       - >-
-        With C(regenerated), stop mapr-warden (C(systemctl stop mapr-warden)) and wait until it is inactive instead of
-        refusing. Warden is never started by this module.
+        With C(regenerated), stop mapr-warden (C(systemctl stop mapr-warden)) and wait until I(warden_check) proves it
+        stopped instead of refusing. Warden is never started by this module.
     type: bool
     default: false
   systemctl_path:
@@ -142,6 +164,21 @@ options:
         maprcli queries are limited to the smaller of this and 120 seconds.
     type: int
     default: 600
+  warden_check:
+    description:
+      - How C(regenerated) tells that mapr-warden is stopped.
+      - >-
+        C(systemctl): C(systemctl is-active mapr-warden) must exit 3 printing C(inactive), C(failed) or C(unknown); any
+        other answer (another exit status, "System has not been booted with systemd", a timeout) is a refusal, as it
+        proves nothing.
+      - >-
+        C(process): for hosts systemd does not manage. Warden counts as stopped when C(<mapr_home>/pid/warden.pid) does
+        not exist or names no running process; a pid file that cannot be read or holds no pid is a refusal.
+    type: str
+    default: systemctl
+    choices:
+      - systemctl
+      - process
   zk_nodes:
     description:
       - >-
@@ -170,14 +207,25 @@ EXAMPLES = r'''
     secure: false
     configure_args: [-u, mapr, -g, mapr]
 
-- name: Give a freshly imaged node a new cluster id (never on a live cluster)
+- name: Give a freshly imaged node a new cluster id, once (never on a live cluster)
   platform.ops.mapr_clusterid:
     state: regenerated
     cluster_name: lab.mapr.local
     cldb_nodes: [lab1]
     zk_nodes: [lab1]
     stop_warden: true
+    # The id of the image: a rerun after the regeneration is "ok" and does nothing.
+    only_if_cluster_id: "5119043355327235351"
   register: regen
+
+- name: The same on a host systemd does not manage (a container)
+  platform.ops.mapr_clusterid:
+    state: regenerated
+    cluster_name: lab.mapr.local
+    cldb_nodes: [lab1]
+    zk_nodes: [lab1]
+    warden_check: process
+    only_if_cluster_id: "5119043355327235351"
 
 - name: Show the old and the new id
   ansible.builtin.debug:
@@ -231,12 +279,38 @@ previous_cluster_id:
   returned: with I(state=regenerated)
   type: str
 backups:
-  description: Backup copies made before C(regenerated) removed the files.
-  returned: with I(state=regenerated), when not in check mode
+  description:
+    - Backup copies made before C(regenerated) removed the files.
+    - In check mode, the backups a real run would make.
+  returned: with I(state=regenerated), when the guards let it go on
   type: list
   elements: str
+regeneration:
+  description:
+    - How a C(regenerated) task left the node.
+    - C(completed) - configure.sh finished; the node is regenerated.
+    - C(restored) - the task was stopped half-way (configure.sh failed, a signal, the task's timeout) and both files were put back as before.
+    - C(incomplete) - stopped half-way and a file could not be put back; C(msg) names it and its backup.
+    - C(not_started) - refused by a guard, or stopped before any file was touched.
+    - C(skipped) - I(only_if_cluster_id) did not match; nothing was done.
+  returned: with I(state=regenerated), not in check mode
+  type: str
+  sample: completed
+last_regeneration:
+  description:
+    - The record of the last regeneration of this node (C(conf/conf.old/regeneration.json)).
+    - C(state) is C(running) while one has not finished, else as C(regeneration) above.
+    - Also C(started), C(finished), C(pid), C(previous_cluster_id), C(backups), C(command) and a C(note).
+  returned: with I(state=read), when a regeneration record exists
+  type: dict
+recovered:
+  description: The record of an interrupted regeneration whose files this task put back first (with a warning).
+  returned: when an interrupted regeneration was found
+  type: dict
 markers:
-  description: Data markers found on the node (reason for a refusal, or overridden by I(force)).
+  description:
+    - Data markers found on the node (reason for a refusal, or overridden by I(force)).
+    - Markers that could not be read are named in C(msg) (a refusal) or a warning (with I(force)).
   returned: with I(state=regenerated)
   type: list
   elements: str

@@ -194,6 +194,13 @@ expires:
       description: The license's own C(expdateStr:) text.
       type: str
   sample: {"epoch": 1552602076, "date": "2019-03-14T22:21:16Z", "text": "Thu Mar 14 22:21:16 UTC 2019"}
+installed:
+  description:
+    - Whether the license is installed after the task.
+    - In check mode, whether it is installed now, so a check-mode task tells whether a real one would add or remove it.
+  returned: success
+  type: bool
+  sample: true
 hints:
   description: Follow-up actions, e.g. restarting NFS servers and standby CLDBs after a license was added.
   returned: after a license was really added (not in check mode, not with I(state=absent))

@@ -46,6 +46,7 @@ import platform
 import re
 import secrets
 import shlex
+import time
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_bytes, to_text
@@ -74,6 +75,10 @@ GOARCH = {
 # executable by the user running it). Never valid module output.
 CACHE_MISS = 'PLATFORM_OPS_CACHE_MISS_7f3c'
 CACHE_ROOT = '.ansible/platform_ops'
+# Internal argument: the seconds left of the task's timeout when the binary
+# starts, so that a module can stop (and undo or finish what it started)
+# and print its own result before Ansible stops waiting for it.
+TASK_TIMEOUT_ARG = '_platform_ops_task_timeout'
 SAFE_USER = re.compile(r'^[A-Za-z0-9._][A-Za-z0-9._-]*$')
 
 
@@ -134,10 +139,13 @@ class GoModuleAction(ActionBase):
         self._supports_check_mode = True
         self._supports_async = True
         self._platform_ops_binary = None
+        self._platform_ops_started = None
 
     # --- entry point -----------------------------------------------------
 
     def run(self, tmp=None, task_vars=None):
+        # The task's timeout (Ansible's SIGALRM) counts from about here.
+        self._platform_ops_started = time.monotonic()
         task_vars = task_vars or {}
         result = super(GoModuleAction, self).run(tmp, task_vars)
         del tmp
@@ -261,8 +269,18 @@ class GoModuleAction(ActionBase):
 
     def _module_args(self, task_vars):
         """Task args plus the _ansible_* keys, exactly as Ansible sends binary modules."""
-        module_args = dict(self._task.args)
+        module_args = self._with_task_timeout(dict(self._task.args))
         self._update_module_args(self._task.action, module_args, task_vars)
+        return module_args
+
+    def _with_task_timeout(self, module_args):
+        """Add what is left of the task's timeout (not for async tasks, which
+        Ansible times differently)."""
+        timeout = self._task.timeout
+        if timeout and not self._task.async_val:
+            started = self._platform_ops_started if self._platform_ops_started is not None else time.monotonic()
+            left = float(timeout) - (time.monotonic() - started)
+            module_args[TASK_TIMEOUT_ARG] = round(max(left, 0.001), 3)
         return module_args
 
     def _command(self, executable_expr):
@@ -292,7 +310,7 @@ class GoModuleAction(ActionBase):
 
     def _run_classic(self, binary, task_vars, wrap_async):
         self._platform_ops_binary = binary
-        return self._execute_module(module_name=self._task.action, module_args=dict(self._task.args),
+        return self._execute_module(module_name=self._task.action, module_args=self._with_task_timeout(dict(self._task.args)),
                                     task_vars=task_vars, wrap_async=wrap_async)
 
     def _configure_module(self, module_name, module_args, task_vars):

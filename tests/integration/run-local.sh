@@ -7,8 +7,11 @@
 #   kong_admin_url     URL of the emulator started here (Kong 3.9.3)
 #   kong_emulator_url  same URL, for /_emulator/ control calls
 #   platform_ops_repo  the checkout (for fixtures outside the collection)
-#   platform_ops_modules  modules in the tree (plugins/action/*.py), so a
-#                      target can skip tasks of a module not written yet
+#   platform_ops_modules  modules in the tree (plugins/action/*.py)
+#
+# Nothing is skipped: a missing emulator, a target whose module has no
+# generated action file, or no target at all fails the run (a renamed folder
+# must not turn the check green).
 #
 # Usage: run-local.sh TEST_TREE [TARGET...]   (default: every target)
 set -euo pipefail
@@ -16,18 +19,18 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 tree=$(cd "$1" && pwd)
 shift
-only=("$@")
 # shellcheck source=tests/integration/lib.sh
 source "$repo/tests/integration/lib.sh"
 
 work=$(mktemp -d)
 trap 'stop_emulator; rm -rf "$work"' EXIT
 
-KONG_EMULATOR_URL=
-if [ -x "$repo/build/kong-emulator" ]; then
-    start_emulator "$repo/build/kong-emulator" "$work/emulator.log"
-    echo "integration: Kong emulator at $KONG_EMULATOR_URL"
+if [ ! -x "$repo/build/kong-emulator" ]; then
+    echo "integration: $repo/build/kong-emulator is missing (make emulator)" >&2
+    exit 1
 fi
+start_emulator "$repo/build/kong-emulator" "$work/emulator.log"
+echo "integration: Kong emulator at $KONG_EMULATOR_URL"
 
 cat >"$tree/tests/integration/integration_config.yml" <<YAML
 ---
@@ -38,11 +41,11 @@ platform_ops_modules: [$(find "$tree/plugins/action" -maxdepth 1 -name '*.py' -p
 YAML
 
 # Modules a target needs: a target named after a module needs that module;
-# go_module_dispatch drives kong_service. A target whose module is not in the
-# tree yet (no generated plugins/action/<module>.py) is skipped, loudly.
+# go_module_dispatch drives kong_service (and mapr_clusterid, kong_plugin,
+# kong_consumer_credential).
 needs() {
     case "$1" in
-        go_module_dispatch) echo kong_service ;;
+        go_module_dispatch) echo kong_service kong_plugin kong_consumer_credential mapr_clusterid ;;
         *) if [ -d "$tree/modules-src/modules/$1" ]; then echo "$1"; fi ;;
     esac
 }
@@ -51,23 +54,21 @@ targets=()
 for dir in "$tree"/tests/integration/targets/*/; do
     [ -f "$dir/aliases" ] || continue
     name=$(basename "$dir")
-    if [ ${#only[@]} -gt 0 ] && [[ ! " ${only[*]} " == *" $name "* ]]; then
-        continue
-    fi
     grep -qE '^(disabled|unsupported|hidden)' "$dir/aliases" && continue
-    missing=
-    for module in $(needs "$name"); do
-        [ -f "$tree/plugins/action/$module.py" ] || missing="$missing $module"
-    done
-    if [ -n "$missing" ]; then
-        echo "integration: $name skipped: plugins/action/{${missing# }}.py not in the tree yet (make docs)"
+    if [ "$#" -gt 0 ] && [[ " $* " != *" $name "* ]]; then
         continue
     fi
+    for module in $(needs "$name"); do
+        if [ ! -f "$tree/plugins/action/$module.py" ]; then
+            echo "integration: $name needs plugins/action/$module.py, which is missing (make docs)" >&2
+            exit 1
+        fi
+    done
     targets+=("$name")
 done
-if [ "${#targets[@]}" -eq 0 ]; then
-    echo "integration: no targets"
-    exit 0
+if [ "${#targets[@]}" -eq 0 ] || { [ "$#" -gt 0 ] && [ "${#targets[@]}" -ne "$#" ]; }; then
+    echo "integration: no targets (or not all of: $*) found under $tree/tests/integration/targets" >&2
+    exit 1
 fi
 
 cd "$tree"

@@ -84,9 +84,10 @@ func TestWorkspaces_Isolation(t *testing.T) {
 			},
 			method: "POST", path: "/team-a/services/orders/routes", body: map[string]any{"paths": []any{"/o"}}, wantStatus: 404,
 			check: func(t *testing.T, s *Server, got map[string]any) {
+				assert.Equal(t, "Not found", got["message"], "the service is not in team-a")
 				id := do(t, s, "GET", "/services/orders", nil, 200)["id"].(string)
-				got = do(t, s, "POST", "/team-a/routes", map[string]any{"paths": []any{"/o"}, "service": map[string]any{"id": id}}, 400)
-				assert.Equal(t, "foreign key violation", got["name"])
+				byID := do(t, s, "POST", "/team-a/routes", map[string]any{"paths": []any{"/o"}, "service": map[string]any{"id": id}}, 400)
+				assert.Equal(t, "foreign key violation", byID["name"])
 			},
 		},
 		{

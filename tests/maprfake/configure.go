@@ -240,8 +240,17 @@ func (p *Proc) configure() int {
 		if p.Env.on("FAKE_CONFIGURE_FAIL") {
 			return fail("ERROR: injected configure failure (invented text)")
 		}
-		warden := fmt.Sprintf("service.command.jt.heapsize.percent=10\nzookeeper.servers=%s\ncldb.port=%s\n", strings.Join(zks, ","), portOf(cldbs))
+		// An existing warden.conf (and a CLDB node's cldb.conf) keeps its
+		// other lines; a new one starts from the package's template.
+		warden, ok := readFile(p.conf("warden.conf"))
+		if !ok {
+			warden = "service.command.jt.heapsize.percent=10\n"
+		}
+		warden = setKey(setKey(warden, "zookeeper.servers", strings.Join(zks, ",")), "cldb.port", portOf(cldbs))
 		_ = os.WriteFile(p.conf("warden.conf"), []byte(warden), 0o644)
+		if cldb, ok := readFile(p.conf("cldb.conf")); ok {
+			_ = os.WriteFile(p.conf("cldb.conf"), []byte(setKey(cldb, "cldb.zookeeper.servers", strings.Join(zks, ","))), 0o644)
+		}
 		fmt.Fprintln(out, "CLDB node list: "+strings.Join(cldbs, ","))
 		fmt.Fprintln(out, "Zookeeper node list: "+strings.Join(zks, ","))
 	} else if p.Env.on("FAKE_CONFIGURE_FAIL") {
@@ -370,4 +379,19 @@ func newClusterID() string {
 		return "5119043355327235351"
 	}
 	return n.Add(n, lo).String()
+}
+
+// setKey replaces the line "key=..." of a properties file, or appends it.
+func setKey(text, key, value string) string {
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	if text == "" {
+		lines = nil
+	}
+	for i, l := range lines {
+		if k, _, ok := strings.Cut(l, "="); ok && strings.TrimSpace(k) == key {
+			lines[i] = key + "=" + value
+			return strings.Join(lines, "\n") + "\n"
+		}
+	}
+	return strings.Join(append(lines, key+"="+value), "\n") + "\n"
 }

@@ -361,6 +361,29 @@ func TestSystemctl_WardenLifecycleWritesClusterIDInCLDBModel(t *testing.T) {
 	assert.Equal(t, string(id), string(again))
 }
 
+// TestSystemctl_CannotTellInjections: the "cannot tell" cases of the
+// warden guard (issue 10): a host without systemd, a unit in transition,
+// and the pid file that stop removes.
+func TestSystemctl_CannotTellInjections(t *testing.T) {
+	tree := newTree(t, Options{WardenActive: true})
+	require.NoError(t, os.MkdirAll(filepath.Join(tree.Home, "pid"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(tree.Home, "pid", "warden.pid"), []byte("1\n"), 0o644))
+
+	require.NoError(t, tree.SetFault("FAKE_SYSTEMD_NOT_BOOTED", "1"))
+	r := run(t, tree.Systemctl(), nil, "is-active", "mapr-warden")
+	assert.Equal(t, result{"", "System has not been booted with systemd as init system (PID 1). Can't operate.\nFailed to connect to bus: Host is down\n", 1}, r)
+	assert.Equal(t, 1, run(t, tree.Systemctl(), nil, "stop", "mapr-warden").rc)
+	require.NoError(t, tree.SetFault("FAKE_SYSTEMD_NOT_BOOTED", ""))
+
+	require.NoError(t, tree.SetFault("FAKE_WARDEN_STATE", "deactivating"))
+	assert.Equal(t, result{"deactivating\n", "", 3}, run(t, tree.Systemctl(), nil, "is-active", "mapr-warden"))
+	require.NoError(t, tree.SetFault("FAKE_WARDEN_STATE", ""))
+
+	require.Equal(t, 0, run(t, tree.Systemctl(), nil, "stop", "mapr-warden").rc)
+	_, err := os.Stat(filepath.Join(tree.Home, "pid", "warden.pid"))
+	assert.True(t, os.IsNotExist(err), "stop removes the pid file")
+}
+
 func TestHelperCommands(t *testing.T) {
 	home := filepath.Join(t.TempDir(), "mapr")
 	r := run(t, fakeBinary, nil, "setup", home, "-cluster-id", testClusterID, "-clusters-conf", "c secure=false a:7222", "-warden-active")

@@ -8,9 +8,19 @@ import (
 	"syscall"
 )
 
+// notBooted is what systemctl prints, with exit status 1, where systemd is
+// not PID 1 (containers, chroots): systemd's own message.
+const notBooted = "System has not been booted with systemd as init system (PID 1). Can't operate.\nFailed to connect to bus: Host is down\n"
+
 // systemctl models mapr-warden and mapr-zookeeper (mapr.md §6.3); state is
-// the file <state>/<unit>.active.
+// the file <state>/<unit>.active. A running warden also has
+// <home>/pid/warden.pid (MapR's pid file, mapr.md §3.1); stop removes it.
 func (p *Proc) systemctl(args []string) int {
+	p.sleepIf("FAKE_SYSTEMCTL_SLEEP")
+	if p.Env.on("FAKE_SYSTEMD_NOT_BOOTED") {
+		fmt.Fprint(p.Stderr, notBooted)
+		return 1
+	}
 	quiet := false
 	var words []string
 	for _, a := range args {
@@ -40,11 +50,15 @@ func (p *Proc) systemctl(args []string) int {
 	state := filepath.Join(p.State, unit+".active")
 	switch verb {
 	case "is-active":
-		active := exists(state)
-		if !quiet {
-			fmt.Fprintln(p.Stdout, map[bool]string{true: "active", false: "inactive"}[active])
+		word := map[bool]string{true: "active", false: "inactive"}[exists(state)]
+		if w := p.Env["FAKE_WARDEN_STATE"]; w != "" && unit == "mapr-warden" {
+			// activating, deactivating, failed, ...: systemd's other words
+			word = w
 		}
-		if active {
+		if !quiet {
+			fmt.Fprintln(p.Stdout, word)
+		}
+		if word == "active" || word == "reloading" {
 			return 0
 		}
 		return 3
@@ -54,6 +68,9 @@ func (p *Proc) systemctl(args []string) int {
 			return 1
 		}
 		_ = os.Remove(state)
+		if unit == "mapr-warden" {
+			_ = os.Remove(filepath.Join(p.Home, "pid", "warden.pid"))
+		}
 		return 0
 	case "start", "restart":
 		if unit == "mapr-warden" {

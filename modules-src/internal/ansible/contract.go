@@ -95,6 +95,11 @@ type Fragment struct {
 	Name        string // doc fragment file name without .py, e.g. "kong"
 	Description []string
 	Spec        Spec
+	// ExplainUnsupported, when set, may explain task parameters the
+	// modules do not support (say, fields of an API object that only the
+	// server sets); its text is appended to the "Unsupported parameters"
+	// message. It returns "" to say nothing.
+	ExplainUnsupported func(names []string) string
 }
 
 // RunFunc is a module's whole behaviour. It returns the result keys to add
@@ -121,6 +126,13 @@ type Definition struct {
 // "invocation" are managed by the runtime; modules set "changed" and "diff"
 // themselves and may add any other key.
 type Result map[string]any
+
+// FieldNames is a top-level result value that lists names of fields (keys,
+// or dotted paths of keys), such as the fields a task changed. Like keys,
+// names are never masked: a secret that happens to occur in a field name
+// (a password "p" inside "password") must not garble the list. Never put a
+// value in it.
+type FieldNames []string
 
 // NonNilStrings returns s, or an empty list for nil, so that a result key
 // documented as a list is [] rather than null in the JSON.

@@ -167,6 +167,7 @@ func convertBool(v any) (any, error) {
 			return false, nil
 		}
 		// Two spaces after the period, as in ansible-core.
+		//lint:ignore ST1005 AnsibleModule's wording, capital included (parity tests)
 		return nil, fmt.Errorf("The value '%s' is not a valid boolean.  Valid booleans include: %s", pyStr(v), validBooleans)
 	}
 	return nil, fmt.Errorf("%s cannot be converted to a bool", pyType(v))

@@ -22,9 +22,13 @@ type runtimeFlags struct {
 	checkMode, diff, noLog bool
 	verbosity              int
 	moduleName, version    string
+	// taskTimeout is the seconds left of the task's timeout, from the
+	// action plugin (taskTimeoutKey); 0 when the task has none.
+	taskTimeout float64
 }
 
-// takeRuntimeFlags removes every _ansible_* key from params (unknown ones
+// takeRuntimeFlags removes every _ansible_* (and the action plugin's
+// _platform_ops_*) key from params (unknown ones
 // are ignored, so a newer controller never makes a module fail) and
 // returns the ones the runtime uses.
 func takeRuntimeFlags(params map[string]any) runtimeFlags {
@@ -36,13 +40,23 @@ func takeRuntimeFlags(params map[string]any) runtimeFlags {
 	rt.checkMode = flag("_ansible_check_mode")
 	rt.diff = flag("_ansible_diff")
 	rt.noLog = flag("_ansible_no_log")
-	if v, err := convertInt(params["_ansible_verbosity"]); err == nil {
-		rt.verbosity = v.(int)
+	// convertInt keeps a bool (Python's bool is an int), which a
+	// hand-written args file may hold: true counts as 1, as in Python.
+	switch v, _ := convertInt(params["_ansible_verbosity"]); t := v.(type) {
+	case int:
+		rt.verbosity = t
+	case bool:
+		if t {
+			rt.verbosity = 1
+		}
 	}
 	rt.moduleName, _ = params["_ansible_module_name"].(string)
 	rt.version, _ = params["_ansible_version"].(string)
+	if v, err := convertFloat(params[taskTimeoutKey]); err == nil {
+		rt.taskTimeout, _ = v.(float64)
+	}
 	for k := range params {
-		if strings.HasPrefix(k, "_ansible_") {
+		if strings.HasPrefix(k, "_ansible_") || strings.HasPrefix(k, "_platform_ops_") {
 			delete(params, k)
 		}
 	}
@@ -110,12 +124,14 @@ func execute(ctx context.Context, def *Definition, args map[string]any, lookupEn
 	case len(v.errors) > 0:
 		// Validation fails even in check mode.
 		result["failed"] = true
-		result["msg"] = v.firstError(name)
+		result["msg"] = v.firstError(name) + v.explainUnsupported(def.Fragments)
 	case rt.checkMode && (def.CheckMode == None || def.CheckMode == ""):
 		result["skipped"] = true
 		result["msg"] = fmt.Sprintf("remote module (%s) does not support check mode", name)
 	default:
-		result = runModule(ctx, def, m)
+		runCtx, cancel := withTaskTimeout(ctx, rt.taskTimeout)
+		result = runModule(runCtx, def, m)
+		cancel()
 	}
 	for _, s := range m.secrets {
 		secrets[s] = struct{}{}
@@ -159,10 +175,16 @@ func runModule(ctx context.Context, def *Definition, m *Module) (result Result) 
 // deprecations and invocation, with every secret masked.
 func finish(spec *Spec, params map[string]any, result Result, m *Module, mk masker) map[string]any {
 	out := map[string]any{}
+	names := map[string]any{}
 	for k, v := range result {
-		if !strings.HasPrefix(k, "_ansible_") {
-			out[k] = normalize(v)
+		if strings.HasPrefix(k, "_ansible_") {
+			continue
 		}
+		if fn, ok := v.(FieldNames); ok {
+			names[k] = normalize([]string(NonNilStrings(fn)))
+			continue
+		}
+		out[k] = normalize(v)
 	}
 	if _, ok := out["changed"]; !ok {
 		out["changed"] = false
@@ -186,8 +208,16 @@ func finish(spec *Spec, params map[string]any, result Result, m *Module, mk mask
 	delete(out, "invocation")
 
 	masked := mk.mask(out).(map[string]any)
+	for k, v := range names {
+		masked[k] = v
+	}
 	args := deepCopy(params).(map[string]any)
 	hideNoLogArgs(spec, args)
+	for name := range m.hiddenArgs {
+		if v, ok := args[name]; ok {
+			args[name] = hideStrings(v)
+		}
+	}
 	masked["invocation"] = map[string]any{"module_args": mk.maskArgs(args)}
 	return masked
 }

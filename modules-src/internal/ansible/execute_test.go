@@ -41,7 +41,8 @@ func echoDefinition() *Definition {
 				return Result{"changed": true, "entity": map[string]any{
 					"token": m.Params.String("token"), "url": "http://u:" + m.Params.String("token") + "@h",
 					"license": "the license-text here", m.Params.String("token"): "as key",
-				}, "diff": map[string]any{"before": "t=" + m.Params.String("token"), "after": ""}}, nil
+				}, "diff": map[string]any{"before": "t=" + m.Params.String("token"), "after": ""},
+					"changes": FieldNames{"token", "url"}}, nil
 			case "warn":
 				m.Warn("careful with " + m.Params.String("token"))
 				m.Deprecate("mode warn is deprecated", "2.0.0")
@@ -126,14 +127,22 @@ func TestExecute(t *testing.T) {
 			},
 		},
 		{
-			name: "secrets are masked in entities, diff, keys, and AddSecret values",
+			name: "secrets are masked in entities, diff and AddSecret values; keys are kept, as remove_values keeps them",
 			args: map[string]any{"name": "svc", "mode": "leak", "token": "s3cr3t"},
 			check: func(t *testing.T, out map[string]any) {
 				assert.Equal(t, map[string]any{
-					"token": "********", "url": "http://u:********@h", "license": "the ******** here", "********": "as key",
+					"token": "********", "url": "http://u:********@h", "license": "the ******** here", "s3cr3t": "as key",
 				}, out["entity"])
 				assert.Equal(t, map[string]any{"before": "t=********", "after": ""}, out["diff"])
 				assert.Equal(t, true, out["changed"])
+			},
+		},
+		{
+			name: "FieldNames are names, like keys never masked (a token t must not garble token)",
+			args: map[string]any{"name": "svc", "mode": "leak", "token": "t"},
+			check: func(t *testing.T, out map[string]any) {
+				assert.Equal(t, []any{"token", "url"}, out["changes"])
+				assert.Equal(t, "h****************p://u:********@h", out["entity"].(map[string]any)["url"])
 			},
 		},
 		{
@@ -174,6 +183,23 @@ func TestExecute_CheckModeNotSupported_Skips(t *testing.T) {
 	out := Execute(context.Background(), def, map[string]any{"name": "svc", "_ansible_check_mode": true, "_ansible_module_name": "echo"})
 	assert.Equal(t, true, out["skipped"])
 	assert.Equal(t, "remote module (echo) does not support check mode", out["msg"])
+}
+
+// TestExecute_VerbosityGivenAsBool: a hand-made args file with
+// _ansible_verbosity: true crashed the runtime ("interface conversion:
+// interface {} is bool, not int"); true counts as 1, as in Python.
+func TestExecute_VerbosityGivenAsBool(t *testing.T) {
+	def := echoDefinition()
+	var seen []int
+	def.Run = func(ctx context.Context, m *Module) (Result, error) {
+		seen = append(seen, m.Verbosity)
+		return Result{}, nil
+	}
+	for _, v := range []any{true, false, "2", 3.5, "x", nil} {
+		out := Execute(context.Background(), def, map[string]any{"name": "svc", "_ansible_verbosity": v})
+		assert.NotContains(t, out, "failed", "verbosity %v: %v", v, out)
+	}
+	assert.Equal(t, []int{1, 0, 2, 0, 0, 0}, seen)
 }
 
 func TestExecute_DoesNotMutateCallerArgs(t *testing.T) {

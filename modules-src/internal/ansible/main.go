@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 )
 
 // Main is the entry point of the multi-call binary. It reads the args JSON
@@ -22,7 +20,7 @@ import (
 // Execute and prints exactly one JSON object. The exit code is 1 when the
 // result is failed.
 func Main(defs ...*Definition) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	code := run(ctx, os.Args, os.Stdin, os.Stdout, defs, os.LookupEnv)
 	stop()
 	os.Exit(code)

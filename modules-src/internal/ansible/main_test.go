@@ -7,7 +7,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -137,7 +139,7 @@ func TestBinary_ProcessContract(t *testing.T) {
 	}{
 		{"args file", []string{argsFile}, "", 0, "ping", "file"},
 		{"stdin", nil, `{"_ansible_module_name": "ping"}`, 0, "ping", "pong"},
-		{"validation failure", []string{"-"}, `{"_ansible_module_name": "ping", "mode": "nope"}`, 1, "msg", "value of mode must be one of: ok, fail, panic, got: nope"},
+		{"validation failure", []string{"-"}, `{"_ansible_module_name": "ping", "mode": "nope"}`, 1, "msg", "value of mode must be one of: ok, fail, panic, wait, got: nope"},
 		{"run failure, secret masked", nil, `{"_ansible_module_name": "ping", "mode": "fail", "secret": "hush"}`, 1, "msg", "failed with ********"},
 		{"panic, secret masked", nil, `{"_ansible_module_name": "ping", "mode": "panic", "secret": "hush"}`, 1, "msg", "internal error: boom ********"},
 		{"garbage input", nil, `not json`, 1, "failed", true},
@@ -164,6 +166,60 @@ func TestBinary_ProcessContract(t *testing.T) {
 			assert.NotContains(t, stdout.String(), "hush")
 		})
 	}
+}
+
+// TestBinary_StoppedCleanly: SIGTERM, SIGINT and SIGHUP (an SSH session
+// going away) cancel the module's context with a cause naming the signal,
+// and the task's timeout passed by the action plugin stops it early enough
+// to print its own result: one JSON object either way (issue 10 item 1b).
+func TestBinary_StoppedCleanly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	bin := buildPingbin(t)
+	run := func(t *testing.T, stdin string, signal os.Signal) (map[string]any, time.Duration) {
+		cmd := exec.Command(bin)
+		cmd.Stdin = strings.NewReader(stdin)
+		var stdout bytes.Buffer
+		cmd.Stdout = &stdout
+		start := time.Now()
+		require.NoError(t, cmd.Start())
+		if signal != nil {
+			time.Sleep(300 * time.Millisecond)
+			require.NoError(t, cmd.Process.Signal(signal))
+			// A second signal changes nothing: the module finishes.
+			_ = cmd.Process.Signal(signal)
+		}
+		_ = cmd.Wait()
+		out, err := decodeJSON(stdout.Bytes())
+		require.NoError(t, err, stdout.String())
+		return out.(map[string]any), time.Since(start)
+	}
+	for _, sig := range []struct {
+		signal os.Signal
+		name   string
+	}{{syscall.SIGTERM, "SIGTERM"}, {os.Interrupt, "SIGINT"}, {syscall.SIGHUP, "SIGHUP"}} {
+		t.Run(sig.name, func(t *testing.T) {
+			out, _ := run(t, `{"_ansible_module_name": "ping", "mode": "wait"}`, sig.signal)
+			assert.Equal(t, true, out["failed"])
+			assert.Equal(t, "interrupted by "+sig.name, out["msg"])
+		})
+	}
+	t.Run("task timeout", func(t *testing.T) {
+		out, took := run(t, `{"_ansible_module_name": "ping", "mode": "wait", "_platform_ops_task_timeout": 2}`, nil)
+		assert.Equal(t, true, out["failed"])
+		assert.Equal(t, "the task's timeout (2s left when the module started) was about to run out", out["msg"])
+		assert.Less(t, took, 2*time.Second, "the result is printed before the task's timeout")
+		assert.NotContains(t, out["invocation"].(map[string]any)["module_args"], "_platform_ops_task_timeout")
+	})
+}
+
+func TestTaskBudget_KeepsAMargin(t *testing.T) {
+	assert.Equal(t, 1500*time.Millisecond, taskBudget(2))
+	assert.Equal(t, 0*time.Second, taskBudget(0.4))
+	assert.Equal(t, 3*time.Second, taskBudget(4))
+	assert.Equal(t, 8*time.Second, taskBudget(10))
+	assert.Equal(t, 58*time.Second, taskBudget(60))
 }
 
 // BenchmarkColdStart measures a whole process run of a one-module binary

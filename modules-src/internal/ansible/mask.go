@@ -45,22 +45,64 @@ func newMasker(sets ...map[string]struct{}) masker {
 	return m
 }
 
-// mask returns a copy of v with every secret inside every string (keys
-// included) replaced by ********. A number or bool whose text holds a
-// secret is replaced whole, as remove_values does. Non-finite floats, which
-// JSON cannot carry, become their Python JSON names.
-func (m masker) mask(v any) any { return m.walk(v, maskedText) }
+// mask returns a copy of the result object v with every secret replaced,
+// as AnsibleModule's remove_values does for exit_json/fail_json: inside
+// every string value a secret becomes ********, a string value that is
+// exactly a secret becomes ******** as a whole. Unlike a naive text
+// replacement it never touches what Ansible reads to judge the task, so a
+// short secret (say "ai") can never turn a failure into a success:
+//   - keys are never rewritten (remove_values copies keys as they are;
+//     "failed" with "ai" masked inside would be a key Ansible ignores);
+//   - booleans are never masked (they carry no secret, and the text
+//     "True" of a no_log option given as YAML yes would otherwise hide
+//     every true, failed included);
+//   - a number is masked only when its text is exactly a secret (a
+//     password 8001 echoed back as a number), never because a short
+//     secret occurs among its digits;
+//   - the top-level control fields (controlFields) are kept as they are.
+//
+// Non-finite floats, which JSON cannot carry, become their Python JSON
+// names.
+func (m masker) mask(v any) any { return m.result(v, maskedText) }
 
 // maskArgs is mask with remove_values' rule for invocation.module_args: a
 // value that is exactly a secret becomes VALUE_SPECIFIED_IN_NO_LOG_PARAMETER.
 func (m masker) maskArgs(v any) any { return m.walk(v, noLogArgValue) }
 
+// controlFields are the result keys Ansible's task executor interprets
+// (TaskResult.is_failed/is_changed/is_skipped/is_unreachable, the rc of
+// failed_when defaults): their values are booleans and an exit code, never
+// a secret, so they are passed through untouched at the top level.
+var controlFields = map[string]bool{
+	"failed": true, "changed": true, "skipped": true, "unreachable": true, "rc": true,
+}
+
+// result masks a top-level result object: control fields are kept, the
+// rest is walked.
+func (m masker) result(v any, whole string) any {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return m.walk(v, whole)
+	}
+	out := make(map[string]any, len(obj))
+	for k, e := range obj {
+		if controlFields[k] {
+			out[k] = e
+			continue
+		}
+		out[k] = m.walk(e, whole)
+	}
+	return out
+}
+
 func (m masker) walk(v any, whole string) any {
 	switch t := v.(type) {
 	case string:
 		return m.text(t, whole)
-	case bool, int:
-		return m.scalar(t, whole)
+	case bool:
+		return t
+	case int:
+		return m.number(t, whole)
 	case float64:
 		switch {
 		case math.IsNaN(t):
@@ -70,7 +112,7 @@ func (m masker) walk(v any, whole string) any {
 		case math.IsInf(t, -1):
 			return "-Infinity"
 		}
-		return m.scalar(t, whole)
+		return m.number(t, whole)
 	case []any:
 		out := make([]any, len(t))
 		for i, e := range t {
@@ -80,7 +122,7 @@ func (m masker) walk(v any, whole string) any {
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, e := range t {
-			out[m.text(k, maskedText)] = m.walk(e, whole)
+			out[k] = m.walk(e, whole)
 		}
 		return out
 	}
@@ -101,11 +143,21 @@ func (m masker) text(s, whole string) string {
 	return s
 }
 
-func (m masker) scalar(v any, whole string) any {
-	text := pyStr(v)
+// number masks a number whose text (as Python prints it) is exactly a
+// secret.
+// number masks a number whose text is exactly a secret: as Python prints
+// it, or for a whole float (a number decoded from a server's JSON) also
+// without its ".0".
+func (m masker) number(v any, whole string) any {
+	texts := []string{pyStr(v)}
+	if f, ok := v.(float64); ok && f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		texts = append(texts, strconv.FormatFloat(f, 'f', -1, 64))
+	}
 	for _, secret := range m.secrets {
-		if strings.Contains(text, secret) {
-			return whole
+		for _, text := range texts {
+			if text == secret {
+				return whole
+			}
 		}
 	}
 	return v
@@ -142,6 +194,30 @@ func hideNoLogArgs(spec *Spec, params map[string]any) {
 			}
 		}
 	}
+}
+
+// hideStrings replaces every non-empty string inside v (keys kept) with
+// VALUE_SPECIFIED_IN_NO_LOG_PARAMETER (Module.HideArgStrings).
+func hideStrings(v any) any {
+	switch t := v.(type) {
+	case string:
+		if t != "" {
+			return noLogArgValue
+		}
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = hideStrings(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = hideStrings(e)
+		}
+		return out
+	}
+	return v
 }
 
 // escapedForms are the ways a secret may be quoted inside a message: a

@@ -14,21 +14,61 @@ func TestMasker(t *testing.T) {
 		"msg":     "token abcdef and abc",
 		"exact":   "abc",
 		"port":    8080,
+		"fport":   8080.0,
 		"ports":   []any{18080, 443},
 		"abc-key": true,
 		"nan":     math.NaN(),
-		"nested":  map[string]any{"list": []any{"xabcx", nil}},
+		"nested":  map[string]any{"list": []any{"xabcx", nil}, "abc": "abc"},
 	}
 	assert.Equal(t, map[string]any{
-		"msg":          "token ******** and ********",
-		"exact":        "********",
-		"port":         "********",
-		"ports":        []any{"********", 443},
-		"********-key": true,
-		"nan":          "NaN",
-		"nested":       map[string]any{"list": []any{"x********x", nil}},
+		"msg":     "token ******** and ********",
+		"exact":   "********",
+		"port":    "********",
+		"fport":   "********",
+		"ports":   []any{18080, 443},
+		"abc-key": true,
+		"nan":     "NaN",
+		"nested":  map[string]any{"list": []any{"x********x", nil}, "abc": "********"},
 	}, mk.mask(in))
 	assert.Equal(t, map[string]any{"t": noLogArgValue, "u": "x********"}, mk.maskArgs(map[string]any{"t": "abc", "u": "xabc"}))
+}
+
+// TestMasker_NeverHidesTheOutcome: the issue-10 reproductions. A short
+// secret used to be replaced inside keys ("f********led": true, so Ansible
+// saw no failure), inside booleans ("failed": "********" for the secret
+// "True" of a no_log option given as YAML yes) and inside numbers. Keys,
+// booleans and the control fields are kept; strings are still masked.
+func TestMasker_NeverHidesTheOutcome(t *testing.T) {
+	cases := []struct {
+		name    string
+		secrets []string
+	}{
+		{"a secret inside a key", []string{"ai"}},
+		{"a secret inside a key, one letter", []string{"a", "e", "c"}},
+		{"the text of a boolean", []string{"True", "False", "true"}},
+		{"the text of an rc", []string{"1", "2"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			set := map[string]struct{}{}
+			for _, s := range c.secrets {
+				set[s] = struct{}{}
+			}
+			mk := newMasker(set)
+			in := map[string]any{"failed": true, "changed": false, "skipped": false, "rc": 1, "msg": "consumer is missing",
+				"entity": map[string]any{"enabled": true, "retries": 5}}
+			out := mk.mask(in).(map[string]any)
+			assert.Equal(t, true, out["failed"])
+			assert.Equal(t, false, out["changed"])
+			assert.Equal(t, false, out["skipped"])
+			assert.Equal(t, 1, out["rc"])
+			assert.Contains(t, out, "msg")
+			assert.Equal(t, map[string]any{"enabled": true, "retries": 5}, out["entity"])
+			for _, s := range c.secrets {
+				assert.NotContains(t, out["msg"], s)
+			}
+		})
+	}
 }
 
 func TestHideNoLogArgs_NestedAndAliases(t *testing.T) {

@@ -25,6 +25,9 @@ type Module struct {
 	// optionSecrets are the values Option.Secrets derived from each
 	// option's value, as narrowed by SetOptionSecrets.
 	optionSecrets map[string][]string
+	// hiddenArgs are options whose strings are hidden in the echo of the
+	// arguments (HideArgStrings).
+	hiddenArgs map[string]bool
 }
 
 // Params are validated parameters: every option of the spec is present,
@@ -128,6 +131,18 @@ func (m *Module) SetOptionSecrets(name string, values []string) {
 		}
 	}
 	m.optionSecrets[name] = kept
+}
+
+// HideArgStrings hides every string inside option name's value in the echo
+// of the arguments (invocation.module_args), as no_log hides a whole value:
+// for a task that stops before it can tell which parts are secret. Unlike
+// AddSecret the strings are not masked in the rest of the output, so short
+// ones do not garble messages.
+func (m *Module) HideArgStrings(name string) {
+	if m.hiddenArgs == nil {
+		m.hiddenArgs = map[string]bool{}
+	}
+	m.hiddenArgs[name] = true
 }
 
 // AllLeaves is an Option.Secrets for an option whose secret parts are not

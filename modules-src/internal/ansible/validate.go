@@ -178,6 +178,7 @@ func (v *validation) listNoLogValues(spec *Spec, params map[string]any) error {
 			}
 			m, ok := sub.(map[string]any)
 			if !ok {
+				//lint:ignore ST1005 AnsibleModule's wording, capital included (parity tests)
 				return fmt.Errorf("Value '%s' in the sub parameter field '%s' must by a %s, not '%s'",
 					pyStr(sub), name, typeName(opt.Type), strings.TrimSuffix(strings.TrimPrefix(pyType(sub), "<class '"), "'>"))
 			}
@@ -258,6 +259,24 @@ func (v *validation) findUnsupported(spec *Spec, params map[string]any, aliases 
 		names.aliases = sortedKeys(aliases)
 		v.unsupported[path] = names
 	}
+}
+
+// explainUnsupported is what the fragments' ExplainUnsupported say about
+// the unsupported parameters, when those are the error reported.
+func (v *validation) explainUnsupported(fragments []*Fragment) string {
+	if len(v.errors) == 0 || !v.errors[0].unsupported {
+		return ""
+	}
+	var out string
+	for _, f := range fragments {
+		if f.ExplainUnsupported == nil {
+			continue
+		}
+		if hint := f.ExplainUnsupported(sortedKeys(v.unsupported)); hint != "" {
+			out += " " + hint
+		}
+	}
+	return out
 }
 
 // unsupportedMessage is the UnsupportedError text. Python lists the

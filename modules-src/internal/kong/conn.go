@@ -245,7 +245,7 @@ func NewConnContext(ctx context.Context, cfg Config) (*Conn, error) {
 		Transport: &headerTransport{next: transport, headers: requestHeaders(cfg), username: cfg.Username, password: cfg.Password},
 	}
 	c := &Conn{cfg: cfg, http: httpClient, transport: transport,
-		doer: retryingDoer(retryPolicy{retries: cfg.Retries, refused: refusalHint(cfg)})}
+		doer: retryingDoer(retryPolicy{retries: cfg.Retries, refused: refusalHint(cfg), clientCert: cfg.ClientCert != ""})}
 	if cfg.Konnect != nil {
 		if err := c.openKonnect(ctx); err != nil {
 			httpClient.CloseIdleConnections()

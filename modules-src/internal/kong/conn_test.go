@@ -231,6 +231,7 @@ func TestTLS(t *testing.T) {
 	}
 	plain := newServer(tls.NoClientCert)
 	mtls := newServer(tls.RequireAndVerifyClientCert)
+	other := kongtest.NewPKI(t)
 
 	tests := []struct {
 		name    string
@@ -251,7 +252,12 @@ func TestTLS(t *testing.T) {
 		{name: "mutual TLS with a combined PEM", srv: mtls,
 			edit: func(c *Config) { c.CAPath = pki.CAFile; c.ClientCert = pki.ClientCombined }},
 		{name: "mutual TLS server refuses a client without certificate", srv: mtls,
-			edit: func(c *Config) { c.CAPath = pki.CAFile }, wantErr: "cannot reach the Kong Admin API"},
+			edit:    func(c *Config) { c.CAPath = pki.CAFile },
+			wantErr: "the Admin API requires a client certificate (mutual TLS; TLS alert: certificate required): set client_cert and client_key"},
+		// Issue 10 item 11: said only "remote error: tls: ...".
+		{name: "mutual TLS with a client certificate from another CA", srv: mtls,
+			edit:    func(c *Config) { c.CAPath = pki.CAFile; c.ClientCert = other.ClientCert; c.ClientKey = other.ClientKey },
+			wantErr: "the Admin API did not accept client_cert (TLS alert: "},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -186,7 +186,7 @@ func (o *Outcome) Result(withDiff bool) ansible.Result {
 	res := ansible.Result{
 		"changed":   o.Changed,
 		"operation": string(o.Op),
-		"changes":   changes,
+		"changes":   ansible.FieldNames(changes),
 	}
 	if o.resultKey != "" && o.Op != OpDelete && !(o.Op == OpNone && o.Plan.Current == nil) {
 		res[o.resultKey] = o.Entity

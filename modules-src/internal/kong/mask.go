@@ -38,7 +38,8 @@ func entryLooksSecret(name string, inMap bool) bool {
 }
 
 // Mask returns a copy of v with every secret string replaced by Masked: the
-// fields the shape marks Secret and the fields whose name looks secret.
+// fields the shape marks Secret and the fields whose name looks secret (of a
+// URL only its credentials: see urlsecret.go).
 // Numbers and booleans are never secret, so "hide_credentials: true" stays
 // readable.
 func Mask(v any, shape *Shape) any {
@@ -61,7 +62,7 @@ func mask(v any, shape *Shape, secret bool) any {
 	switch t := v.(type) {
 	case string:
 		if secret {
-			return Masked
+			return maskSecretString(t)
 		}
 		return t
 	case map[string]any:

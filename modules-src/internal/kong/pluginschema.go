@@ -277,7 +277,10 @@ func (ps *PluginSchema) SecretStrings(config Object) []string {
 		}
 		switch t := v.(type) {
 		case string:
-			if (secret && t != "") || (unknown && len(t) >= minUnknown) {
+			switch {
+			case secret && t != "":
+				out = append(out, secretParts(t)...)
+			case unknown && len(t) >= minUnknown:
 				out = append(out, t)
 			}
 		case float64:

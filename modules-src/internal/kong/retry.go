@@ -32,6 +32,8 @@ type retryPolicy struct {
 	// refused words, for a 401 or 403, which credentials of the task were
 	// refused (refusalHint); nil leaves the generic hint of ErrorFromKong.
 	refused func(status int) string
+	// clientCert: the connection presents client_cert (for messages).
+	clientCert bool
 }
 
 const (
@@ -46,6 +48,16 @@ func isIdempotent(method string) bool {
 		return true
 	}
 	return false
+}
+
+// writes reports a method that changes state: when its request reached
+// Kong and no answer came, its outcome is unknown, idempotent or not.
+func writes(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	return true
 }
 
 func retryableStatus(code int) bool {
@@ -121,8 +133,8 @@ func retryingDoer(p retryPolicy) gokong.Doer {
 			case err != nil:
 				// A certificate that does not verify will not verify on
 				// the next attempt either.
-				if ctx.Err() != nil || !canRetry || isCertError(err) {
-					return nil, &ConnError{Method: req.Method, URL: redactURL(req), Err: err, MaybeApplied: !idempotent && sent.Load()}
+				if ctx.Err() != nil || !canRetry || isCertError(err) || refusedClientCert(err) != "" {
+					return nil, &ConnError{Method: req.Method, URL: redactURL(req), Err: err, MaybeApplied: writes(req.Method) && sent.Load(), ClientCert: p.clientCert}
 				}
 			case resp.StatusCode >= 400:
 				apiErr := readAPIError(resp)
@@ -181,10 +193,12 @@ type ConnError struct {
 	Method string
 	URL    string
 	Err    error
-	// MaybeApplied: a request that is not idempotent (POST, PATCH) was
-	// sent whole before the connection failed, so Kong may have applied
-	// it.
+	// MaybeApplied: a request that writes (POST, PATCH, and PUT or DELETE
+	// too, once their retries are spent) was sent whole before the
+	// connection failed, so Kong may have applied it.
 	MaybeApplied bool
+	// ClientCert: the connection presented client_cert.
+	ClientCert bool
 }
 
 func (e *ConnError) Error() string {
@@ -201,6 +215,9 @@ func (e *ConnError) Error() string {
 	if e.MaybeApplied {
 		return fmt.Sprintf("the Kong Admin API did not answer %s %s (%s) after the request was sent: its outcome is unknown, Kong may have applied it; run the task again to reconcile",
 			e.Method, e.URL, reason)
+	}
+	if alert := refusedClientCert(e.Err); alert != "" {
+		return fmt.Sprintf("cannot reach the Kong Admin API (%s %s): %s", e.Method, e.URL, clientCertHint(alert, e.ClientCert))
 	}
 	if isCertError(e.Err) {
 		return fmt.Sprintf("cannot reach the Kong Admin API (%s %s): the server's TLS certificate does not verify: %s; "+

@@ -17,10 +17,10 @@ import (
 	"platform.ops/modules-src/internal/kong/kongtest"
 )
 
-// TestConnError_SentWriteHasAnUnknownOutcome: a POST or PATCH that reached
-// Kong and got no answer (connection reset, timeout) may have been applied:
-// the error says so instead of "cannot reach". A request that never left,
-// or an idempotent one, is still "cannot reach".
+// TestConnError_SentWriteHasAnUnknownOutcome: a write (POST, PATCH, PUT,
+// DELETE) that reached Kong and got no answer (connection reset, timeout)
+// may have been applied: the error says so instead of "cannot reach". A
+// request that never left, or a read, is still "cannot reach".
 func TestConnError_SentWriteHasAnUnknownOutcome(t *testing.T) {
 	t.Parallel()
 	// Reads the whole request, then drops the connection without an answer.
@@ -52,7 +52,11 @@ func TestConnError_SentWriteHasAnUnknownOutcome(t *testing.T) {
 		{"reset POST", reset.URL, http.MethodPost, "the Kong Admin API did not answer POST " + reset.URL + "/services ("},
 		{"reset PATCH", reset.URL, http.MethodPatch, "the Kong Admin API did not answer PATCH " + reset.URL + "/services"},
 		{"timed-out POST", slow.URL, http.MethodPost, "(no answer within the timeout (option timeout)) after the request was sent: its outcome is unknown, Kong may have applied it; run the task again to reconcile"},
-		{"reset PUT is idempotent", reset.URL, http.MethodPut, "cannot reach the Kong Admin API (PUT " + reset.URL + "/services)"},
+		// Issue 10 item 10: a PUT that reached Kong said "cannot reach".
+		{"reset PUT", reset.URL, http.MethodPut, "the Kong Admin API did not answer PUT " + reset.URL + "/services ("},
+		{"timed-out PUT", slow.URL, http.MethodPut, "(no answer within the timeout (option timeout)) after the request was sent: its outcome is unknown, Kong may have applied it; run the task again to reconcile"},
+		{"timed-out DELETE", slow.URL, http.MethodDelete, "did not answer DELETE " + slow.URL + "/services (no answer within the timeout (option timeout)) after the request was sent: its outcome is unknown"},
+		{"timed-out GET is no write", slow.URL, http.MethodGet, "cannot reach the Kong Admin API (GET " + slow.URL + "/services): no answer within the timeout (option timeout)"},
 		{"POST never sent", closed.URL, http.MethodPost, "cannot reach the Kong Admin API (POST " + closed.URL + "/services): dial tcp"},
 	}
 	for _, c := range cases {

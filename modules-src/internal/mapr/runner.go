@@ -67,16 +67,24 @@ func (OSExecutor) Run(ctx context.Context, cmd Command) (Output, error) {
 	if len(cmd.Argv) == 0 {
 		return Output{}, errors.New("empty command")
 	}
+	runCtx := ctx
 	if cmd.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, cmd.Timeout)
+		runCtx, cancel = context.WithTimeout(ctx, cmd.Timeout)
 		defer cancel()
+	}
+	if ctx.Err() != nil {
+		return Output{RC: -1}, fmt.Errorf("%s not started: %w", cmd.Argv[0], context.Cause(ctx))
 	}
 	c := exec.Command(cmd.Argv[0], cmd.Argv[1:]...)
 	c.Env = append(append(os.Environ(), cmd.Env...), "LC_ALL=C")
 	var stdout, stderr bytes.Buffer
 	c.Stdout, c.Stderr = &stdout, &stderr
 	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// A module killed outright (SIGKILL) cannot stop what it started;
+	// where the OS allows, the tool then gets SIGKILL too, so it cannot
+	// go on changing the node after the module is gone.
+	dieWithParent(c.SysProcAttr)
 	if err := c.Start(); err != nil {
 		return Output{RC: -1}, fmt.Errorf("cannot run %s: %w", cmd.Argv[0], err)
 	}
@@ -85,15 +93,17 @@ func (OSExecutor) Run(ctx context.Context, cmd Command) (Output, error) {
 	var waitErr error
 	select {
 	case waitErr = <-done:
-	case <-ctx.Done():
+	case <-runCtx.Done():
 		// Kill the whole group: configure.sh starts children of its own.
 		_ = syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
 		<-done
 		out := Output{RC: -1, Stdout: stdout.String(), Stderr: stderr.String()}
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return out, fmt.Errorf("%s %w after %s", cmd.Argv[0], ErrTimeout, cmd.Timeout)
+		if ctx.Err() != nil {
+			// The module itself was stopped (a signal, the task's
+			// timeout): say so, not that the tool timed out.
+			return out, fmt.Errorf("%s stopped: %w", cmd.Argv[0], context.Cause(ctx))
 		}
-		return out, fmt.Errorf("%s: %w", cmd.Argv[0], ctx.Err())
+		return out, fmt.Errorf("%s %w after %s", cmd.Argv[0], ErrTimeout, cmd.Timeout)
 	}
 	out := Output{Stdout: stdout.String(), Stderr: stderr.String()}
 	var exitErr *exec.ExitError

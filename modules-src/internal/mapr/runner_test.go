@@ -129,6 +129,22 @@ func TestOSExecutor_TimeoutKillsProcessGroup(t *testing.T) {
 	assert.True(t, os.IsNotExist(statErr), "the child of the timed-out command must be killed too")
 }
 
+// TestOSExecutor_StoppedByTheModule: when the module's own context ends (a
+// signal, the task's timeout), the tool is killed and the error says why,
+// not that the tool's timeout ran out.
+func TestOSExecutor_StoppedByTheModule(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	go func() { time.Sleep(100 * time.Millisecond); cancel(errors.New("interrupted by SIGTERM")) }()
+	start := time.Now()
+	_, err := OSExecutor{}.Run(ctx, Command{Argv: []string{"/bin/sh", "-c", "sleep 30"}, Timeout: time.Minute})
+	require.EqualError(t, err, "/bin/sh stopped: interrupted by SIGTERM")
+	assert.False(t, errors.Is(err, ErrTimeout))
+	assert.Less(t, time.Since(start), 5*time.Second)
+
+	_, err = OSExecutor{}.Run(ctx, Command{Argv: []string{"/bin/true"}})
+	require.EqualError(t, err, "/bin/true not started: interrupted by SIGTERM")
+}
+
 func TestOSExecutor_MissingProgram(t *testing.T) {
 	_, err := OSExecutor{}.Run(context.Background(), Command{Argv: []string{"/nonexistent/maprcli"}})
 	require.Error(t, err)

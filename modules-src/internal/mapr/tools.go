@@ -222,20 +222,52 @@ func (c *Maprcli) RemoveLicense(ctx context.Context, cluster, id string) error {
 	return err
 }
 
-// CLDBAnswers runs `node cldbmaster -noheader`: rc 0 means a CLDB master
-// answers now. A non-zero rc means it does not, unless maprcli says it could
-// not authenticate: then the CLDB may well be up (a secure cluster asked
-// without a ticket), so the answer is unknown and an error. A command that
-// cannot run or times out is an error (unknown) too.
+// CLDBAnswers runs `node cldbmaster -noheader` and answers only what maprcli
+// proves: rc 0 means a CLDB master answers now (true). false needs positive
+// evidence that none does: a failure whose message says maprcli could not
+// connect (connectWords). Every other outcome is an error, "cannot tell":
+// an authentication failure (a secure cluster asked without a ticket may be
+// up), any other failure (rc 1 with an unknown message), a command that
+// cannot run or times out.
 func (c *Maprcli) CLDBAnswers(ctx context.Context) (bool, error) {
 	cmd, out, err := c.tool.Run(ctx, []string{"node", "cldbmaster"}, map[string]any{"noheader": true})
 	if err != nil {
 		return false, err
 	}
-	if out.RC != 0 && AuthFailure(out) {
-		return false, fmt.Errorf("maprcli cannot authenticate (give ticket_file): %w", &CommandError{Cmd: cmd, Output: out, Detail: errorDetail(out)})
+	if out.RC == 0 {
+		return true, nil
 	}
-	return out.RC == 0, nil
+	failure := &CommandError{Cmd: cmd, Output: out, Detail: errorDetail(out)}
+	switch {
+	case AuthFailure(out):
+		return false, fmt.Errorf("%w: %w", ErrCannotAuthenticate, failure)
+	case ConnectFailure(out):
+		return false, nil
+	}
+	return false, fmt.Errorf("%w, which does not say that no CLDB could be reached", failure)
+}
+
+// ErrCannotAuthenticate is CLDBAnswers' error when maprcli could not log in.
+var ErrCannotAuthenticate = errors.New("maprcli cannot authenticate (give ticket_file)")
+
+// connectWords are what a client says when nothing accepts its connection
+// ("couldn't connect to the CLDB service", java.net.ConnectException's
+// "Connection refused"). Like authWords they are generic, because maprcli's
+// exact texts are UNCONFIRMED (mapr.md §6.1): they are looked for only to
+// accept a failure as proof that no CLDB answers.
+var connectWords = []string{"couldn't connect", "could not connect", "cannot connect", "can't connect", "unable to connect",
+	"failed to connect", "connection refused", "no route to host"}
+
+// ConnectFailure reports whether a failed maprcli run says it could not
+// connect (and not that it could not authenticate).
+func ConnectFailure(out Output) bool {
+	text := strings.ToLower(out.Stdout + "\n" + out.Stderr)
+	for _, w := range connectWords {
+		if strings.Contains(text, w) {
+			return !AuthFailure(out)
+		}
+	}
+	return false
 }
 
 // authWords are what a failed login or a refused permission says in
@@ -308,17 +340,52 @@ type Systemctl struct{ tool *Tool }
 
 // NewSystemctl declares systemctl's argv.
 func NewSystemctl(path string, timeout time.Duration, exe Executor, checkMode bool) *Systemctl {
-	return &Systemctl{tool: &Tool{Path: path, Timeout: timeout, Exec: exe, CheckMode: checkMode,
-		Formats: []NamedFormat{{"quiet", Flag("--quiet")}}}}
+	return &Systemctl{tool: &Tool{Path: path, Timeout: timeout, Exec: exe, CheckMode: checkMode}}
 }
 
-// IsActive reports `systemctl is-active --quiet unit` (rc 0 = active).
-func (s *Systemctl) IsActive(ctx context.Context, unit string) (bool, error) {
-	_, out, err := s.tool.Run(ctx, []string{"is-active", unit}, map[string]any{"quiet": true})
+// UnitState is the state word `systemctl is-active` printed.
+type UnitState string
+
+// Stopped reports whether the state proves the unit is not running:
+// inactive, failed, or unknown (older systemd's word for a unit it has not
+// loaded). activating, deactivating, reloading and active do not.
+func (u UnitState) Stopped() bool {
+	return u == "inactive" || u == "failed" || u == "unknown"
+}
+
+// unitStates are the words is-active prints for a non-active unit with its
+// exit status 3 (systemctl(1); LSB "program is not running").
+var unitStates = map[string]bool{"inactive": true, "failed": true, "unknown": true, "activating": true,
+	"deactivating": true, "reloading": true, "maintenance": true, "refreshing": true}
+
+// ActiveState runs `systemctl is-active unit` (without --quiet, to read the
+// state word). rc 0 is active. A non-active state needs positive evidence:
+// exit status 3 and one of systemd's state words on stdout. Anything else is
+// an error ("cannot tell"): another exit status (rc 1 "System has not been
+// booted with systemd as init system", no D-Bus), unexpected output, a
+// timeout.
+func (s *Systemctl) ActiveState(ctx context.Context, unit string) (UnitState, error) {
+	cmd, out, err := s.tool.Run(ctx, []string{"is-active", unit}, nil)
 	if err != nil {
-		return false, err
+		return "", err
 	}
-	return out.RC == 0, nil
+	word := strings.TrimSpace(strings.SplitN(strings.TrimSpace(out.Stdout), "\n", 2)[0])
+	switch {
+	case out.RC == 0:
+		if word == "" {
+			word = "active"
+		}
+		return UnitState(word), nil
+	case out.RC == 3 && unitStates[word]:
+		return UnitState(word), nil
+	}
+	detail := strings.TrimSpace(out.Stderr)
+	if detail == "" {
+		detail = strings.TrimSpace(out.Stdout)
+	}
+	lines := strings.Split(detail, "\n")
+	detail = strings.Join(lines[:min(2, len(lines))], " ")
+	return "", fmt.Errorf("%s exited %d (%s), which says neither active nor inactive", strings.Join(toolWords(cmd.Argv), " "), out.RC, limit(detail))
 }
 
 // Stop runs `systemctl stop unit`.
@@ -327,24 +394,34 @@ func (s *Systemctl) Stop(ctx context.Context, unit string) error {
 	return err
 }
 
-// WaitInactive polls is-active until the unit is inactive or the deadline.
-func (s *Systemctl) WaitInactive(ctx context.Context, unit string, within, every time.Duration) error {
+// WaitStopped polls stopped until it reports the unit stopped, an error, or
+// the deadline.
+func WaitStopped(ctx context.Context, what string, stopped func(context.Context) (bool, error), within, every time.Duration) error {
 	deadline := time.Now().Add(within)
 	for {
-		active, err := s.IsActive(ctx, unit)
+		done, err := stopped(ctx)
 		if err != nil {
 			return err
 		}
-		if !active {
+		if done {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s is still active %s after systemctl stop", unit, within)
+			return fmt.Errorf("%s is still running %s after systemctl stop", what, within)
 		}
 		select {
 		case <-ctx.Done():
-			return errors.Join(ctx.Err(), fmt.Errorf("waiting for %s to stop", unit))
+			return fmt.Errorf("waiting for %s to stop: %w", what, context.Cause(ctx))
 		case <-time.After(every):
 		}
 	}
+}
+
+// WaitInactive polls is-active until the unit is proven stopped, the state
+// cannot be told, or the deadline.
+func (s *Systemctl) WaitInactive(ctx context.Context, unit string, within, every time.Duration) error {
+	return WaitStopped(ctx, unit, func(ctx context.Context) (bool, error) {
+		state, err := s.ActiveState(ctx, unit)
+		return state.Stopped(), err
+	}, within, every)
 }

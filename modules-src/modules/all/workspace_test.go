@@ -250,7 +250,7 @@ var workspaceSteps = []wsStep{
 
 	// kong_info
 	{name: "info one service with consumers", def: konginfo.Definition,
-		args: map[string]any{"service": "orders", "consumers": []any{"alice", "bob", "ghost"}, "drop_defaults": true},
+		args: map[string]any{"service": "orders", "consumers": []any{"alice", "bob", "ghost"}, "drop_defaults": true, "missing": "ignore"},
 		want: []string{ws("GET /team-a/services/orders"), ws("GET /team-a/consumers/alice"), ws("GET /team-a/consumers/ghost"), ws("GET /team-a/schemas/services")}},
 	{name: "info all services", def: konginfo.Definition,
 		args: map[string]any{"all_services": true, "include_secrets": true},

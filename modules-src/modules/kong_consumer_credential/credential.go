@@ -38,6 +38,9 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	if err := checkOptions(p, ctype); err != nil {
 		return nil, err
 	}
+	if err := checkExclusive(p); err != nil {
+		return nil, err
+	}
 	id := p.String("id")
 	if id != "" && !uuidRE.MatchString(id) {
 		return nil, fmt.Errorf("id must be the UUID of the credential, such as 9f3c6b0e-1111-4222-8333-444455556666, got %q", id)
@@ -91,7 +94,13 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		// Only a server that stores the password as given gets here.
 		m.Warn("update_password=always: Kong holds this password as given (not hashed), so nothing was sent")
 	}
-	return out.Result(m.Diff), nil
+	res := out.Result(m.Diff)
+	if p.Bool("exclusive") {
+		if err := removeOthers(ctx, m, conn, ctype, req.Parent[1], out.Entity, res); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 // desired is the credential's fields the user set, in Kong's shape.

@@ -7,6 +7,13 @@ const examples = `- name: An API key for a consumer (key-auth)
     type: key-auth
     key: "{{ vault_example_user_api_key }}"
 
+- name: Rotate the API key - the new key is added, then every other key-auth key of the consumer removed
+  platform.ops.kong_consumer_credential:
+    consumer: example-user
+    type: key-auth
+    key: "{{ vault_example_user_new_api_key }}"
+    exclusive: true
+
 - name: A temporary key, deleted by Kong after a day
   platform.ops.kong_consumer_credential:
     consumer: example-user
@@ -71,6 +78,12 @@ const returns = `credential:
     ttl: null
     tags: null
     created_at: 1700000000
+removed:
+  description: With I(exclusive=true), the ids of the consumer's other credentials of the type that were (in check mode, would be) deleted.
+  returned: when I(exclusive=true)
+  type: list
+  elements: str
+  sample: [5f0c6f1e-2b7d-4c1a-9e3f-8d2a7b6c5e41]
 changes:
   description: Fields that were (or, in check mode, would be) changed. Empty when nothing changed.
   returned: always

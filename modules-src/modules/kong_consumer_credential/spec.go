@@ -46,6 +46,7 @@ var Definition = &ansible.Definition{
 		"A credential whose identifying value (a key, a user name) already belongs to another consumer is refused by Kong with HTTP 409; the module never moves credentials between consumers.",
 		"Check mode cannot tell whether another consumer holds a key-auth or jwt I(key): asking Kong would put the key in a URL. " +
 			"When the task sets a key the credential does not hold yet, check mode reports the change with a warning saying so, and the real run fails with HTTP 409 if the key is taken.",
+		"Changing I(key) (or I(username), I(group)) does not replace a credential: it adds another one, and the old one keeps working. Set I(exclusive=true) to remove the consumer's other credentials of the type in the same task.",
 		"Deleting a consumer (M(platform.ops.kong_consumer)) deletes its credentials too.",
 	},
 	Fragments: []*ansible.Fragment{kong.Fragment},
@@ -101,6 +102,14 @@ var Definition = &ansible.Definition{
 			"tags": {
 				Type: ansible.List, Elements: ansible.Str,
 				Description: []string{"Tags of the credential. Compared as a set."},
+			},
+			"exclusive": {
+				Type: ansible.Bool, Default: false,
+				Description: []string{
+					"With C(state=present), make this credential the consumer's only one of its I(type): after it is created or updated, every other credential of that type of the consumer is deleted (their ids are returned in C(removed)).",
+					"Use it to rotate a key: a new I(key) with C(exclusive=true) creates the new key-auth credential first, then deletes the old one, so the old key stops working in the same task.",
+					"With C(false) (the default) a new I(key) is added next to the consumer's other keys, which keep working until they are removed (C(state=absent)).",
+				},
 			},
 		},
 		RequiredIf: []ansible.RequiredIf{

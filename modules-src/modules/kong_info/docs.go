@@ -32,6 +32,14 @@ const examples = `- name: Export a service with its routes and plugins
       loop_control:
         label: "{{ item.name }}"
 
+# A name that does not exist fails the task (a typo would export nothing);
+# missing: ignore leaves it out with a warning instead.
+- name: Export the consumers that exist among these
+  platform.ops.kong_info:
+    service: example-service
+    consumers: [example-user, maybe-removed-user]
+    missing: ignore
+
 - name: Short export of everything, secrets included (keep them out of logs)
   platform.ops.kong_info:
     all_services: true

@@ -91,7 +91,9 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 			return nil, kong.ErrorFromKong(err, fmt.Sprintf("reading consumer %q", ref))
 		}
 		if c == nil {
-			m.Warn(fmt.Sprintf("consumer %q does not exist: not exported", ref))
+			if err := e.notFound(ctx, "consumer", "consumers", "username", ref); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		consumers = append(consumers, c)
@@ -150,7 +152,7 @@ func (e *exporter) readServices(ctx context.Context) ([]kong.Object, error) {
 		return nil, kong.ErrorFromKong(err, fmt.Sprintf("reading service %q", ref))
 	}
 	if s == nil {
-		return nil, nil
+		return nil, e.notFound(ctx, "service", "services", "name", ref)
 	}
 	return []kong.Object{s}, nil
 }
@@ -383,7 +385,7 @@ func (e *exporter) exportRecord(v map[string]any, rec *kong.FieldDef, shape *kon
 		switch {
 		case val == nil && (!hasDef || def == nil):
 			continue
-		case !e.includeSecrets && isSecret(k, sub) && val != nil && !isNonSecretScalar(val):
+		case !e.includeSecrets && isSecret(k, sub) && val != nil && !isNonSecretScalar(val) && !kong.IsURLWithoutSecrets(val):
 			e.omitted = append(e.omitted, p)
 			continue
 		case !e.includeSecrets && !isRecord(rec.Field(k), val) && holdsSecret(val, sub):

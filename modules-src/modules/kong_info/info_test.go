@@ -194,17 +194,37 @@ func TestExport_Shape(t *testing.T) {
 	}
 }
 
-func TestExport_MissingAndAll(t *testing.T) {
+// TestExport_MissingFailsUnlessIgnored: issue 10 item 6. A mistyped
+// service returned empty lists and "ok", so a redeploy loop over the export
+// succeeded having done nothing. A named service or consumer that does not
+// exist now fails, naming the closest name; missing=ignore warns instead.
+func TestExport_MissingFailsUnlessIgnored(t *testing.T) {
 	t.Parallel()
 	env := kongtest.Start(t, kongemu.Options{Version: "3.9.3"})
 	seed(t, env, true)
-	out := env.Run(Definition, map[string]any{"service": "nope", "consumers": []any{"ghost"}})
+	out := env.Run(Definition, map[string]any{"service": "example-servce"})
+	assert.Equal(t, true, out["failed"])
+	assert.Equal(t, `service "example-servce" does not exist (did you mean "example-service"?): nothing exported; fix the name, or set missing=ignore to export what exists with a warning`, out["msg"])
+	assert.Equal(t, false, out["changed"])
+
+	out = env.Run(Definition, map[string]any{"service": "example-service", "consumers": []any{"alice", "alicia"}})
+	assert.Equal(t, true, out["failed"])
+	assert.Equal(t, `consumer "alicia" does not exist (did you mean "alice"?): nothing exported; fix the name, or set missing=ignore to export what exists with a warning`, out["msg"])
+
+	out = env.Run(Definition, map[string]any{"service": "nope", "consumers": []any{"ghost"}, "missing": "ignore"})
 	require.NotEqual(t, true, out["failed"], "%v", out["msg"])
 	assert.Empty(t, out["services"])
 	assert.Empty(t, out["routes"])
 	assert.Empty(t, out["plugins"])
-	assert.Contains(t, strings.Join(toStrings(out["warnings"]), "\n"), `consumer "ghost" does not exist`)
+	warnings := strings.Join(toStrings(out["warnings"]), "\n")
+	assert.Contains(t, warnings, `service "nope" does not exist: not exported (missing=ignore)`)
+	assert.Contains(t, warnings, `consumer "ghost" does not exist: not exported (missing=ignore)`)
+}
 
+func TestExport_All(t *testing.T) {
+	t.Parallel()
+	env := kongtest.Start(t, kongemu.Options{Version: "3.9.3"})
+	seed(t, env, true)
 	all := env.Run(Definition, map[string]any{"all_services": true})
 	assert.Len(t, all["services"], 2)
 	assert.Len(t, all["routes"], 3)

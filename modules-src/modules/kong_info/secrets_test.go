@@ -23,7 +23,7 @@ func TestExport_SecretsInsideMapsAreOmitted(t *testing.T) {
 	env.Send(t, http.MethodPut, "/services/svc", map[string]any{"host": "upstream.test"})
 	svc := env.Get(t, "/services/svc")["id"]
 	env.Send(t, http.MethodPost, "/plugins", map[string]any{"name": "http-log", "service": map[string]any{"id": svc},
-		"config": map[string]any{"http_endpoint": "http://log.test/ENDPOINT-TOKEN", "headers": map[string]any{"Authorization": "Bearer HTTPLOG-HDR"}}})
+		"config": map[string]any{"http_endpoint": "http://log.test/in?access_token=ENDPOINT-TOKEN", "headers": map[string]any{"Authorization": "Bearer HTTPLOG-HDR"}}})
 	out := env.Run(Definition, map[string]any{"all_services": true, "include_secrets": false})
 	require.NotEqual(t, true, out["failed"], "%v", out["msg"])
 	raw, _ := json.Marshal(out)
@@ -68,8 +68,7 @@ func TestExport_CredentialNamedKeysAreSecretAsInKongPlugin(t *testing.T) {
 	assert.NotContains(t, string(raw), "CRED-LEAK-1")
 	assert.Equal(t, []any{
 		"plugin(http-log service=svc).config.headers",
-		"plugin(http-log service=svc).config.http_endpoint", // encrypted in the schema
-	}, toAnyList(out["omitted_secrets"]))
+	}, toAnyList(out["omitted_secrets"]), "http_endpoint is encrypted in the schema, but a URL without credentials is no secret")
 }
 
 // TestExport_CredentialHeadersInAPlainMapAreSecret: on Kong 2.8.5 nothing in
@@ -95,4 +94,48 @@ func TestExport_CredentialHeadersInAPlainMapAreSecret(t *testing.T) {
 	raw, _ = json.Marshal(out)
 	assert.NotContains(t, string(raw), "HTTPLOG-28")
 	assert.Contains(t, toAnyList(out["omitted_secrets"]), "plugin(http-log service=svc).config.headers")
+}
+
+// TestExport_URLsAreSecretOnlyInTheirCredentials: issue 10 item 7. http-log's
+// http_endpoint (encrypted and referenceable in Kong's schema) was left out
+// of every export, so redeploying the default export failed with
+// "config.http_endpoint: required field missing". A URL is secret only in
+// its userinfo and in token-like query values: a plain URL is exported (and
+// the export applies again), one with credentials is left out, and
+// kong_plugin shows it with only those parts masked.
+func TestExport_URLsAreSecretOnlyInTheirCredentials(t *testing.T) {
+	t.Parallel()
+	for _, version := range []string{"3.9.3", "2.8.5"} {
+		env := kongtest.Start(t, kongemu.Options{Version: version})
+		env.Send(t, http.MethodPut, "/services/svc", map[string]any{"host": "upstream.test"})
+		env.Send(t, http.MethodPut, "/services/other", map[string]any{"host": "upstream.test"})
+		plain := "http://logs.example.com:8080/ingest?format=json"
+		require.NotEqual(t, true, env.Run(kongplugin.Definition, map[string]any{"name": "http-log", "service": "svc",
+			"config": map[string]any{"http_endpoint": plain}})["failed"])
+		secret := "https://logger:PW-IN-URL@logs.example.com/in?token=TOKEN-IN-URL&format=json"
+		withCreds := env.Run(kongplugin.Definition, map[string]any{"name": "http-log", "service": "other",
+			"config": map[string]any{"http_endpoint": secret}, "_ansible_diff": true})
+		require.NotEqual(t, true, withCreds["failed"], "%v", withCreds["msg"])
+		raw, _ := json.Marshal(withCreds)
+		assert.NotContains(t, string(raw), "PW-IN-URL", version)
+		assert.NotContains(t, string(raw), "TOKEN-IN-URL", version)
+		assert.Equal(t, "https://logger:********@logs.example.com/in?token=********&format=json",
+			withCreds["plugin"].(map[string]any)["config"].(map[string]any)["http_endpoint"], "kong_plugin keeps the URL, masks its credentials")
+
+		out := env.Run(Definition, map[string]any{"service": "svc"})
+		require.NotEqual(t, true, out["failed"], "%v", out["msg"])
+		assert.Empty(t, toAnyList(out["omitted_secrets"]), version)
+		exported := toAnyList(out["plugins"])[0].(map[string]any)
+		assert.Equal(t, plain, exported["config"].(map[string]any)["http_endpoint"])
+
+		other := env.Run(Definition, map[string]any{"service": "other"})
+		assert.Equal(t, []any{"plugin(http-log service=other).config.http_endpoint"}, toAnyList(other["omitted_secrets"]))
+
+		// The default export redeploys as it is.
+		target := kongtest.Start(t, kongemu.Options{Version: version})
+		target.Send(t, http.MethodPut, "/services/svc", map[string]any{"host": "upstream.test"})
+		applied := target.Run(kongplugin.Definition, exported)
+		require.NotEqual(t, true, applied["failed"], "%s: %v", version, applied["msg"])
+		assert.Equal(t, true, applied["changed"])
+	}
 }

@@ -38,7 +38,7 @@ var Definition = &ansible.Definition{
 		Options: map[string]*ansible.Option{
 			"service": {
 				Type:        ansible.Str,
-				Description: []string{"Name or id of the service to export. A service that does not exist gives empty lists."},
+				Description: []string{"Name or id of the service to export. A service that does not exist fails the task (naming the closest existing name), unless I(missing=ignore)."},
 			},
 			"all_services": {
 				Type:        ansible.Bool,
@@ -47,7 +47,7 @@ var Definition = &ansible.Definition{
 			"consumers": {
 				Type: ansible.List, Elements: ansible.Str,
 				Description: []string{
-					"Usernames or ids of consumers to export too, with the plugins scoped to them. Missing consumers are skipped with a warning.",
+					"Usernames or ids of consumers to export too, with the plugins scoped to them. A consumer that does not exist fails the task, unless I(missing=ignore).",
 					"Plugins of the exported services and routes that are also scoped to a consumer are exported with the service's plugins in any case; the consumer must exist where they are applied.",
 				},
 			},
@@ -56,6 +56,14 @@ var Definition = &ansible.Definition{
 				Description: []string{
 					"Leave out every value equal to Kong's default (service and route fields from C(GET /schemas/services) and C(/schemas/routes), plugin config from C(GET /schemas/plugins/{name})), for a short export.",
 					"Applying a short export gives the same entities, since Kong fills the defaults back in.",
+				},
+			},
+			"missing": {
+				Type: ansible.Str, Default: "fail", Choices: []any{"fail", "ignore"},
+				Description: []string{
+					"What a named I(service) or consumer (in I(consumers)) that does not exist does.",
+					"C(fail): the task fails, naming it and the closest name Kong has (a mistyped name would otherwise export nothing, and a redeploy loop over the export would succeed having done nothing).",
+					"C(ignore): it is left out of the export with a warning (an export of a service that does not exist has empty lists).",
 				},
 			},
 			"include_secrets": {

@@ -38,7 +38,7 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	}
 	conn, err := kong.Connect(m)
 	if err != nil {
-		return nil, err
+		return nil, beforeSchema(m, err)
 	}
 	defer conn.Close()
 	t := &task{m: m, conn: conn, name: p.String("name")}
@@ -48,11 +48,11 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		}
 	}
 	if err := t.checkFeatures(ctx); err != nil {
-		return nil, err
+		return nil, beforeSchema(m, err)
 	}
 	absent := p.String("state") == "absent"
 	if err := t.loadSchema(ctx, absent); err != nil {
-		return nil, err
+		return nil, beforeSchema(m, err)
 	}
 	if t.schema != nil && p.Given("config") {
 		// Until now config was masked without a schema (strings of 8
@@ -140,6 +140,7 @@ func (t *task) loadSchema(ctx context.Context, absent bool) error {
 			kind := *kong.PluginKind
 			kind.Name = t.name + " plugin"
 			t.kind = &kind
+			t.warnNotInstalled(ctx)
 			return nil
 		}
 		info, _ := t.conn.Info(ctx)
@@ -153,7 +154,7 @@ func (t *task) loadSchema(ctx context.Context, absent bool) error {
 		}
 		msg := fmt.Sprintf("plugin %q is not installed on %s (GET /schemas/plugins/%s: %s)", t.name, node, t.name, kongMsg)
 		if avail := t.conn.AvailablePlugins(ctx); len(avail) > 0 {
-			if near := kong.Closest(t.name, avail); near != "" {
+			if near := kong.ClosestName(t.name, avail); near != "" {
 				msg += fmt.Sprintf("; did you mean %s?", near)
 			}
 			msg += "; installed plugins: " + strings.Join(avail, ", ")

@@ -137,11 +137,12 @@ func (s *synth) record(path string, rec *kong.FieldDef) map[string]any {
 		}
 	}
 	for _, c := range asList(rec.Def["entity_checks"]) {
-		for _, first := range atLeastOneOf(c) {
+		// One field of each at_least_one_of check: its first.
+		if names := atLeastOneOf(c); len(names) > 0 {
+			first := names[0]
 			if f := rec.Field(first); f != nil && out[first] == nil {
 				out[first] = s.value(path+"."+first, f)
 			}
-			break
 		}
 	}
 	return out

@@ -23,9 +23,8 @@ const maxQueryTimeout = 2 * time.Minute
 var pollEvery = 500 * time.Millisecond
 
 const (
-	wardenUnit      = "mapr-warden"
-	noIDYetWarning  = "conf/clusterid does not exist yet: the cluster id is assigned when the CLDB first starts, so cluster_id is null"
-	cldbRunningLine = "CLDB State change : RUNNING"
+	wardenUnit     = "mapr-warden"
+	noIDYetWarning = "conf/clusterid does not exist yet: the cluster id is assigned when the CLDB first starts, so cluster_id is null"
 )
 
 // managedFlags are configure.sh options the module sets itself.
@@ -46,6 +45,8 @@ type options struct {
 	TicketFile    string   `json:"ticket_file"`
 	Force         bool     `json:"force"`
 	StopWarden    bool     `json:"stop_warden"`
+	WardenCheck   string   `json:"warden_check"`
+	OnlyIfID      string   `json:"only_if_cluster_id"`
 	Timeout       int      `json:"timeout"`
 }
 
@@ -57,6 +58,8 @@ type node struct {
 	configure *mapr.Configure
 	systemctl *mapr.Systemctl
 	timeout   time.Duration
+	// maprcliDefault: maprcli_path was not given (messages name mapr_home).
+	maprcliDefault bool
 }
 
 // desired is the validated target configuration.
@@ -68,6 +71,12 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	var o options
 	if err := m.Decode(&o); err != nil {
 		return nil, err
+	}
+	if o.OnlyIfID != "" && o.State != "regenerated" {
+		return nil, fmt.Errorf("only_if_cluster_id is used with state=regenerated only, not with state=%s", o.State)
+	}
+	if o.OnlyIfID != "" && mapr.ParseClusterIDFile(o.OnlyIfID) != o.OnlyIfID {
+		return nil, fmt.Errorf("only_if_cluster_id: %q is not a cluster id (up to 20 digits, as in conf/clusterid)", o.OnlyIfID)
 	}
 	n, err := newNode(o, m.CheckMode)
 	if err != nil {
@@ -86,12 +95,72 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 			}
 			return nil, fmt.Errorf("%s: configure.sh not found at %s", option, n.o.ConfigurePath)
 		}
-		if o.State == "present" {
-			return n.present(ctx, m, want)
-		}
-		return n.regenerate(ctx, m, want)
+		return n.change(ctx, m, want)
 	}
-	return n.read(ctx), nil
+	return n.read(ctx, m)
+}
+
+// change runs present or regenerated: under the node's lock (not in check
+// mode, which writes nothing), after finishing an interrupted regeneration.
+func (n *node) change(ctx context.Context, m *ansible.Module, want desired) (ansible.Result, error) {
+	if !m.CheckMode {
+		release, err := n.lock()
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+	}
+	rec, err := n.loadRecord()
+	if err != nil {
+		return nil, err
+	}
+	var recovered map[string]any
+	if rec != nil && rec.State == regenRunning {
+		if recovered, err = n.recover(m, rec); err != nil {
+			return nil, err
+		}
+	}
+	var res ansible.Result
+	if n.o.State == "present" {
+		res, err = n.present(ctx, m, want)
+	} else {
+		res, err = n.regenerate(ctx, m, want)
+	}
+	if recovered != nil {
+		var failure *ansible.Failure
+		switch {
+		case res != nil:
+			res["recovered"] = recovered
+		case errors.As(err, &failure):
+			failure.Fields["recovered"] = recovered
+		}
+	}
+	return res, err
+}
+
+// recover puts back the files of a regeneration that never finished (its
+// module was killed: the record still says running, and the lock is ours,
+// so no run is active). In check mode it only says it would.
+func (n *node) recover(m *ansible.Module, rec *regenRecord) (map[string]any, error) {
+	what := fmt.Sprintf("the regeneration started at %s (process %d) was interrupted before configure.sh finished", rec.Started, rec.PID)
+	if m.CheckMode {
+		m.Warn(what + "; a real run first puts clusterid and mapr-clusters.conf back from its backups")
+		return recordResult(rec), nil
+	}
+	notes, err := n.putBack(rec)
+	if err != nil {
+		_ = n.finishRecord(rec, regenIncomplete, err.Error())
+		return nil, fmt.Errorf("%s, and its files cannot be put back: %v; restore them from %s by hand, then remove %s", what, err, n.conf("conf.old"), n.recordPath())
+	}
+	if err := n.finishRecord(rec, regenRestored, "interrupted; put back by the next run"); err != nil {
+		return nil, err
+	}
+	done := "both were already as before"
+	if len(notes) > 0 {
+		done = strings.Join(notes, "; ")
+	}
+	m.Warn(fmt.Sprintf("%s: put clusterid and mapr-clusters.conf back from its backups (%s)", what, done))
+	return recordResult(rec), nil
 }
 
 func newNode(o options, checkMode bool) (*node, error) {
@@ -103,7 +172,8 @@ func newNode(o options, checkMode bool) (*node, error) {
 	if o.ConfigurePath == "" {
 		o.ConfigurePath = filepath.Join(home, "server", "configure.sh")
 	}
-	if o.MaprcliPath == "" {
+	maprcliDefault := o.MaprcliPath == ""
+	if maprcliDefault {
 		o.MaprcliPath = filepath.Join(home, "bin", "maprcli")
 	}
 	ticket := o.TicketFile
@@ -120,12 +190,13 @@ func newNode(o options, checkMode bool) (*node, error) {
 		return nil, err
 	}
 	return &node{
-		o:         o,
-		conf:      func(name string) string { return filepath.Join(home, "conf", name) },
-		maprcli:   cli,
-		configure: mapr.NewConfigure(o.ConfigurePath, timeout, executor, checkMode),
-		systemctl: mapr.NewSystemctl(o.SystemctlPath, timeout, executor, checkMode),
-		timeout:   timeout,
+		o:              o,
+		conf:           func(name string) string { return filepath.Join(home, "conf", name) },
+		maprcli:        cli,
+		configure:      mapr.NewConfigure(o.ConfigurePath, timeout, executor, checkMode),
+		systemctl:      mapr.NewSystemctl(o.SystemctlPath, timeout, executor, checkMode),
+		timeout:        timeout,
+		maprcliDefault: maprcliDefault,
 	}, nil
 }
 
@@ -163,6 +234,10 @@ type current struct {
 	confErr    error
 	zks        []string
 	clusterID  string
+	// idText is conf/clusterid as read ("" when absent), idErr why it
+	// could not be read (not "absent").
+	idText string
+	idErr  error
 }
 
 func (n *node) load() current {
@@ -178,8 +253,12 @@ func (n *node) load() current {
 	if b, err := os.ReadFile(n.conf("warden.conf")); err == nil {
 		c.zks = mapr.ParseWardenZK(string(b))
 	}
-	if b, err := os.ReadFile(n.conf("clusterid")); err == nil {
-		c.clusterID = mapr.ParseClusterIDFile(string(b))
+	switch b, err := os.ReadFile(n.conf("clusterid")); {
+	case err == nil:
+		c.idText = string(b)
+		c.clusterID = mapr.ParseClusterIDFile(c.idText)
+	case !errors.Is(err, os.ErrNotExist):
+		c.idErr = err
 	}
 	return c
 }
@@ -201,17 +280,36 @@ func (n *node) report(c current) ansible.Result {
 	return res
 }
 
-func (n *node) read(ctx context.Context) ansible.Result {
+func (n *node) read(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	c := n.load()
 	res := n.report(c)
+	rec, err := n.loadRecord()
+	if err != nil {
+		m.Warn(err.Error())
+	}
+	if rec != nil {
+		res["last_regeneration"] = recordResult(rec)
+		if rec.State == regenRunning {
+			m.Warn(fmt.Sprintf("a regeneration started at %s (process %d) has not finished: if no task runs on this node now, it was interrupted, "+
+				"and the next state=present or state=regenerated task puts clusterid and mapr-clusters.conf back from its backups", rec.Started, rec.PID))
+		}
+	}
 	if c.clusterID == "" && exists(n.o.MaprcliPath) {
 		// Like the mapr-emea trial script: a running cluster knows its id
 		// even when the file is missing.
 		if id, err := n.maprcli.ShowID(ctx, ""); err == nil {
-			res["cluster_id"], res["source"] = id, "maprcli"
+			if rec != nil && rec.State == regenCompleted && id == rec.PreviousID {
+				// After a regeneration conf/clusterid is the source of
+				// truth: the old id maprcli finds in the cluster's state
+				// is what the regeneration replaced.
+				m.Warn(fmt.Sprintf("maprcli still reports the previous cluster id %s, which the regeneration of %s replaced; "+
+					"conf/clusterid, the source of truth, does not exist yet (the CLDB writes it when it first starts)", id, rec.Finished))
+			} else {
+				res["cluster_id"], res["source"] = id, "maprcli"
+			}
 		}
 	}
-	return res
+	return res, nil
 }
 
 // matches reports whether the node already has the desired configuration.
@@ -299,7 +397,7 @@ func (n *node) present(ctx context.Context, m *ansible.Module, want desired) (an
 		m.Warn(fmt.Sprintf("configure.sh rewrites the cluster line from its arguments: %s will be dropped unless configure_args carry -K/-P/-H", strings.Join(dropped, " ")))
 	}
 	if m.Diff {
-		res["diff"] = n.confDiff(c.confText, predictedConf(c, want))
+		res["diff"] = append([]any{n.confDiff(c.confText, predictedConf(c, want))}, n.predictedZKDiffs(want)...)
 	}
 	if m.CheckMode {
 		for k, v := range n.report(c) {
@@ -310,10 +408,15 @@ func (n *node) present(ctx context.Context, m *ansible.Module, want desired) (an
 		return res, nil
 	}
 	restore := n.snapshot("mapr-clusters.conf")
+	zkBefore := n.zkFiles()
 	if err := n.runConfigure(ctx, want, res); err != nil {
 		return nil, n.failConfigure(err, res, restore)
 	}
-	return n.afterConfigure(m, c, want, res)
+	out, err := n.afterConfigure(m, c, want, res)
+	if err == nil && m.Diff {
+		out["diff"] = append([]any{n.confDiff(c.confText, n.load().confText)}, n.actualZKDiffs(zkBefore)...)
+	}
+	return out, err
 }
 
 // afterConfigure re-reads the files, checks configure.sh did what it should
@@ -324,9 +427,6 @@ func (n *node) afterConfigure(m *ansible.Module, before current, want desired, r
 		if k != "changed" {
 			res[k] = v
 		}
-	}
-	if m.Diff {
-		res["diff"] = n.confDiff(before.confText, after.confText)
 	}
 	if after.conf == nil || after.conf.Current.Name != want.args.ClusterName || !mapr.SameNodes(after.conf.Current.CLDBs, want.args.CLDBs, mapr.DefaultCLDBPort) {
 		return nil, &ansible.Failure{Msg: "configure.sh exited 0, but mapr-clusters.conf does not name the requested cluster and CLDB nodes on its first line", Fields: res}
@@ -417,72 +517,103 @@ func (n *node) regenerate(ctx context.Context, m *ansible.Module, want desired) 
 	res["warden_stopped"] = false
 	res["markers"] = []string{}
 	res["command"] = n.configure.Argv(want.args)
+	res["regeneration"] = regenNotStarted
+	refused := func(err error) (ansible.Result, error) {
+		return nil, &ansible.Failure{Msg: err.Error(), Fields: res}
+	}
 
-	// 1. A CLDB that answers means a live cluster: never.
-	if exists(n.o.MaprcliPath) {
-		up, err := n.maprcli.CLDBAnswers(ctx)
-		if err != nil {
-			return nil, &ansible.Failure{Msg: "cannot tell whether the CLDB is running: " + err.Error(), Fields: res}
+	// 0. Run once: a rerun after the id changed is a no-op.
+	if n.o.OnlyIfID != "" {
+		if c.idErr != nil {
+			return refused(fmt.Errorf("cannot tell whether this node still has cluster id %s: %v", n.o.OnlyIfID, errors.Unwrap(c.idErr)))
 		}
-		if up {
-			return nil, &ansible.Failure{Msg: "refusing to regenerate the cluster id: the CLDB answers (maprcli node cldbmaster succeeded), so this cluster is live", Fields: res}
+		if c.clusterID != n.o.OnlyIfID {
+			has := "has no conf/clusterid (a regenerated id is written when the CLDB first starts)"
+			if c.clusterID != "" {
+				has = "has cluster id " + c.clusterID
+			}
+			res["regeneration"] = regenSkipped
+			res["msg"] = fmt.Sprintf("not regenerated: only_if_cluster_id is %s, and this node %s", n.o.OnlyIfID, has)
+			return res, nil
 		}
-	} else {
-		m.Warn(fmt.Sprintf("%s does not exist, so whether a CLDB answers was not checked", n.o.MaprcliPath))
+	}
+	// 1. A CLDB that answers means a live cluster: never. So does a CLDB
+	// nobody could ask.
+	if err := n.checkCLDB(ctx); err != nil {
+		return refused(err)
 	}
 	// 2. Warden: refuse now unless allowed to stop it (stopped after the
 	// marker check, so a refusal never leaves warden stopped).
-	active, err := n.systemctl.IsActive(ctx, wardenUnit)
+	active, err := n.wardenRunning(ctx)
 	if err != nil {
-		return nil, &ansible.Failure{Msg: "cannot tell whether mapr-warden is running: " + err.Error(), Fields: res}
+		return refused(err)
 	}
 	if active && !n.o.StopWarden {
-		return nil, &ansible.Failure{Msg: "refusing to regenerate the cluster id: mapr-warden is active; stop it first or set stop_warden=true", Fields: res}
+		return refused(errors.New("refusing to regenerate the cluster id: mapr-warden is active; stop it first or set stop_warden=true"))
 	}
-	// 3. Data markers.
-	markers := n.markers()
-	res["markers"] = markers
-	if len(markers) > 0 && !n.o.Force {
-		return nil, &ansible.Failure{Msg: "refusing to regenerate the cluster id: this node has been part of a running cluster (" + strings.Join(markers, ", ") + "); set force=true to proceed anyway", Fields: res}
+	// 3. Data markers, and the places that could not be looked at.
+	markers, unreadable := n.markers()
+	res["markers"] = ansible.NonNilStrings(markers)
+	if err := n.markersRefusal(markers, unreadable); err != nil {
+		return refused(err)
+	}
+	if len(unreadable) > 0 {
+		m.Warn("force=true: proceeding although these markers could not be read: " + strings.Join(unreadable, ", "))
 	}
 	res["changed"] = true
 	if dropped := droppedOptions(c, want); len(dropped) > 0 {
 		m.Warn(fmt.Sprintf("configure.sh rewrites the cluster line from its arguments: %s will be dropped unless configure_args carry -K/-P/-H", strings.Join(dropped, " ")))
 	}
-	if m.Diff {
-		res["diff"] = n.confDiff(c.confText, predictedConf(current{}, want))
-	}
+	stamp := now().Format("2006-01-02.15-04-05")
 	if m.CheckMode {
 		res["warden_stopped"] = active
+		res["backups"] = n.plannedBackups(stamp)
+		delete(res, "regeneration")
+		if m.Diff {
+			res["diff"] = n.regenDiff(c, predictedConf(current{}, want), "", n.predictedZKDiffs(want), res, true)
+		}
 		return res, nil
 	}
 	if active {
 		if err := n.systemctl.Stop(ctx, wardenUnit); err != nil {
 			res["changed"] = false
-			return nil, &ansible.Failure{Msg: "cannot stop mapr-warden: " + err.Error(), Fields: res}
+			return refused(fmt.Errorf("cannot stop mapr-warden: %v", err))
 		}
 		res["warden_stopped"] = true
-		if err := n.systemctl.WaitInactive(ctx, wardenUnit, n.timeout, pollEvery); err != nil {
-			return nil, &ansible.Failure{Msg: err.Error(), Fields: res}
+		if err := n.waitWardenStopped(ctx); err != nil {
+			return refused(fmt.Errorf("%v; no file was touched (mapr-warden was asked to stop)", err))
 		}
 	}
-	backups, restoreConf, restoreID, err := n.backupAndRemove()
-	res["backups"] = backups
+	if ctx.Err() != nil {
+		res["changed"] = res["warden_stopped"]
+		return refused(fmt.Errorf("%v before any file was touched; nothing was regenerated", context.Cause(ctx)))
+	}
+	zkBefore := n.zkFiles()
+	rec, err := n.backupAndRemove(c, want, stamp)
+	if rec != nil {
+		res["backups"] = backupList(rec)
+	}
 	if err != nil {
 		res["changed"] = res["warden_stopped"]
-		return nil, &ansible.Failure{Msg: err.Error(), Fields: res}
+		return nil, n.undone(err, res, rec)
 	}
 	if err := n.runConfigure(ctx, want, res); err != nil {
-		ferr := n.failConfigure(err, res, restoreConf, restoreID)
 		res["changed"] = res["warden_stopped"]
-		return nil, ferr
+		return nil, n.undone(err, res, rec)
 	}
+	// configure.sh finished: the regeneration is complete, whatever stops
+	// the task from here on.
+	if err := n.finishRecord(rec, regenCompleted, ""); err != nil {
+		m.Warn("the regeneration completed, but its record could not be updated: " + err.Error())
+	}
+	res["regeneration"] = regenCompleted
 	out, err := n.afterConfigure(m, current{}, want, res)
 	if err != nil {
 		return nil, err
 	}
 	if m.Diff {
-		out["diff"] = n.confDiff(c.confText, n.load().confText)
+		after := n.load()
+		out["diff"] = n.regenDiff(c, after.confText, after.idText, n.actualZKDiffs(zkBefore), out, false)
 	}
 	if id, prev := out["cluster_id"], out["previous_cluster_id"]; id != nil && id == prev {
 		m.Warn("the cluster id did not change: the CLDB/ZooKeeper state of this cluster still holds it")
@@ -490,62 +621,149 @@ func (n *node) regenerate(ctx context.Context, m *ansible.Module, want desired) 
 	return out, nil
 }
 
-// markers lists the signs that the node was part of a running cluster
-// (mapr.md §3.2, signals 3-6).
-func (n *node) markers() []string {
-	var found []string
-	for _, f := range []string{"mapruserticket", "disktab"} {
-		if exists(n.conf(f)) {
-			found = append(found, n.conf(f))
+// undone puts the files back after a failed or interrupted regeneration
+// and builds the failure, which says how the node ended: as before
+// (restored) or, if a file could not be put back, incomplete.
+func (n *node) undone(cause error, res ansible.Result, rec *regenRecord) error {
+	restore := func() (string, error) {
+		if rec == nil {
+			return "", nil
+		}
+		notes, err := n.putBack(rec)
+		state, note := regenRestored, strings.Join(notes, "; ")
+		if err != nil {
+			state, note = regenIncomplete, err.Error()
+		}
+		res["regeneration"] = state
+		if serr := n.finishRecord(rec, state, note); serr != nil && err == nil {
+			err = fmt.Errorf("the files are back, but %v", serr)
+		}
+		if state == regenRestored {
+			return note, err
+		}
+		return "", fmt.Errorf("%v; restore it from %s by hand", err, n.conf("conf.old"))
+	}
+	var interrupted *ansible.Interrupted
+	if errors.As(cause, &interrupted) {
+		note, err := restore()
+		msg := fmt.Sprintf("%s while the cluster id was being regenerated: configure.sh was stopped", interrupted.Reason)
+		if err != nil {
+			return &ansible.Failure{Msg: msg + " and the node could NOT be put back as before: " + err.Error(), Fields: res}
+		}
+		if note == "" {
+			note = "both were still as before"
+		}
+		return &ansible.Failure{Msg: msg + " and the node put back as before (" + note + "); the backups stay in " + n.conf("conf.old"), Fields: res}
+	}
+	failure := n.failConfigure(cause, res, restore)
+	res["changed"] = res["warden_stopped"]
+	return failure
+}
+
+// plannedBackups are the backups a regeneration would make now.
+func (n *node) plannedBackups(stamp string) []string {
+	out := []string{}
+	for _, name := range []string{"clusterid", "mapr-clusters.conf"} {
+		if exists(n.conf(name)) {
+			out = append(out, n.conf(filepath.Join("conf.old", name+"."+stamp)))
 		}
 	}
-	zk := filepath.Join(n.o.MaprHome, "zkdata", "version-2")
-	if entries, err := os.ReadDir(zk); err == nil && len(entries) > 0 {
-		found = append(found, zk)
+	return out
+}
+
+func backupList(rec *regenRecord) []string {
+	out := []string{}
+	for _, name := range []string{"clusterid", "mapr-clusters.conf"} {
+		if f, ok := rec.Files[name]; ok && f.Backup != "" {
+			out = append(out, f.Backup)
+		}
 	}
-	cldbLog := filepath.Join(n.o.MaprHome, "logs", "cldb.log")
-	if b, err := os.ReadFile(cldbLog); err == nil && strings.Contains(string(b), cldbRunningLine) {
-		found = append(found, cldbLog+" (CLDB reached RUNNING)")
+	return out
+}
+
+// regenDiff is the diff of a regeneration: clusterid removed (or, after a
+// real run, what configure.sh left), mapr-clusters.conf, the ZooKeeper
+// files, and a "prepared" text with the backups and configure.sh's argv.
+func (n *node) regenDiff(before current, confAfter, idAfter string, zk []any, res ansible.Result, check bool) []any {
+	idNote := "removed"
+	if idAfter != "" {
+		idNote = "written again by configure.sh"
+	} else if !check {
+		idNote = "removed; the CLDB writes a new one when it first starts"
 	}
-	return ansible.NonNilStrings(found)
+	diffs := []any{n.fileDiff("clusterid", before.idText, idAfter, idNote), n.confDiff(before.confText, confAfter)}
+	diffs = append(diffs, zk...)
+	verb, ran := "backed up", "ran"
+	if check {
+		verb, ran = "would back up", "would run"
+	}
+	var text strings.Builder
+	for _, b := range anyStrings(res["backups"]) {
+		fmt.Fprintf(&text, "%s %s\n", verb, b)
+	}
+	fmt.Fprintf(&text, "%s %s\n", ran, mapr.Command{Argv: anyStrings(res["command"])}.String())
+	return append(diffs, map[string]any{"prepared": text.String()})
+}
+
+func anyStrings(v any) []string {
+	switch t := v.(type) {
+	case []string:
+		return t
+	case []any:
+		out := make([]string, len(t))
+		for i, e := range t {
+			out[i] = fmt.Sprint(e)
+		}
+		return out
+	}
+	return nil
 }
 
 // backupAndRemove copies clusterid and mapr-clusters.conf to
-// conf/conf.old/<name>.<timestamp> and removes them; it returns the
-// backups and functions that put the originals back.
-func (n *node) backupAndRemove() ([]string, func() (string, error), func() (string, error), error) {
+// conf/conf.old/<name>.<stamp>, writes the regeneration record (state
+// running) and only then removes the files. On an error the files are
+// where they were (a partial removal is put back by the caller from the
+// record it returns).
+func (n *node) backupAndRemove(c current, want desired, stamp string) (*regenRecord, error) {
 	dir := n.conf("conf.old")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, nil, nil, fmt.Errorf("cannot create %s for the backups: %v", dir, err)
+		return nil, fmt.Errorf("cannot create %s for the backups: %v", dir, err)
 	}
-	stamp := now().Format("2006-01-02.15-04-05")
-	restoreConf := n.snapshot("mapr-clusters.conf")
-	restoreID := n.snapshot("clusterid")
-	backups := []string{}
+	rec := &regenRecord{
+		PID: os.Getpid(), Started: now().UTC().Format(time.RFC3339), State: regenRunning,
+		PreviousID: c.clusterID, Files: map[string]savedFile{}, Command: n.configure.Argv(want.args),
+	}
 	for _, name := range []string{"clusterid", "mapr-clusters.conf"} {
 		src := n.conf(name)
-		b, err := os.ReadFile(src)
+		fi, err := os.Stat(src)
 		if errors.Is(err, os.ErrNotExist) {
+			rec.Files[name] = savedFile{}
 			continue
 		}
 		if err != nil {
-			return backups, nil, nil, fmt.Errorf("cannot read %s for the backup: %v", src, err)
+			return nil, fmt.Errorf("cannot read %s for the backup: %v", src, err)
 		}
-		fi, _ := os.Stat(src)
+		b, err := os.ReadFile(src)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read %s for the backup: %v", src, err)
+		}
 		dst, err := writeNew(filepath.Join(dir, name+"."+stamp), b, fi.Mode().Perm())
 		if err != nil {
-			return backups, nil, nil, fmt.Errorf("cannot back up %s: %v", src, err)
+			return nil, fmt.Errorf("cannot back up %s: %v", src, err)
 		}
-		backups = append(backups, dst)
+		saved := savedFile{Backup: dst, Mode: fi.Mode().Perm()}
+		saved.UID, saved.GID = owner(fi)
+		rec.Files[name] = saved
+	}
+	if err := n.saveRecord(rec); err != nil {
+		return nil, fmt.Errorf("%v; nothing was removed", err)
 	}
 	for _, name := range []string{"clusterid", "mapr-clusters.conf"} {
 		if err := os.Remove(n.conf(name)); err != nil && !os.IsNotExist(err) {
-			_, _ = restoreID()
-			_, _ = restoreConf()
-			return backups, nil, nil, fmt.Errorf("cannot remove %s: %v", n.conf(name), err)
+			return rec, fmt.Errorf("cannot remove %s: %v", n.conf(name), err)
 		}
 	}
-	return backups, restoreConf, restoreID, nil
+	return rec, nil
 }
 
 // writeNew writes a file that must not exist yet, adding .1, .2, … to the

@@ -90,6 +90,20 @@ func mutatingCalls(tree *maprfake.Tree) []string {
 	return out
 }
 
+// fileDiff is the diff of one file in a result's diff list.
+func fileDiff(t *testing.T, res map[string]any, name string) map[string]any {
+	t.Helper()
+	list, ok := res["diff"].([]any)
+	require.True(t, ok, "diff is a list: %v", res["diff"])
+	for _, d := range list {
+		if h, _ := d.(map[string]any)["before_header"].(string); strings.HasSuffix(h, "/"+name) {
+			return d.(map[string]any)
+		}
+	}
+	t.Fatalf("no diff of %s in %v", name, list)
+	return nil
+}
+
 func TestRead(t *testing.T) {
 	t.Run("configured node", func(t *testing.T) {
 		tree := configuredTree(t, "")
@@ -139,7 +153,8 @@ func TestPresent_FreshNodeThenIdempotent(t *testing.T) {
 	assert.Equal(t, []any{tree.Configure(), "-N", "demo.mapr.com", "-C", "cldb1:7222,cldb2:7222", "-Z", "zk1:5181,zk2:5181",
 		"-no-autostart", "-on-prompt-cont", "y"}, res["command"])
 	assert.Equal(t, map[string]any{"before": "", "after": configured,
-		"before_header": tree.Conf("mapr-clusters.conf"), "after_header": tree.Conf("mapr-clusters.conf")}, res["diff"])
+		"before_header": tree.Conf("mapr-clusters.conf"), "after_header": tree.Conf("mapr-clusters.conf")}, fileDiff(t, res, "mapr-clusters.conf"))
+	assert.Equal(t, "", fileDiff(t, res, "warden.conf")["before"], "configure.sh wrote warden.conf")
 	assert.Nil(t, res["cluster_id"], "default fake model: the CLDB writes the id later")
 	assert.Equal(t, []any{noIDYetWarning}, res["warnings"])
 	assert.Equal(t, configured, readFile(t, tree.Conf("mapr-clusters.conf")))
@@ -172,7 +187,7 @@ func TestPresent_ChangesAndCheckMode(t *testing.T) {
 	res := execute(t, tree, demo(map[string]any{"cldb_nodes": []any{"cldb1", "cldb3"}}), true)
 	require.Nil(t, res["failed"], res["msg"])
 	assert.Equal(t, true, res["changed"])
-	assert.Equal(t, "demo.mapr.com secure=false cldb1:7222 cldb3:7222\n", res["diff"].(map[string]any)["after"])
+	assert.Equal(t, "demo.mapr.com secure=false cldb1:7222 cldb3:7222\n", fileDiff(t, res, "mapr-clusters.conf")["after"])
 	assert.Empty(t, tree.CallLines(), "check mode runs nothing")
 	assert.Equal(t, before, snapshot(t, tree))
 
@@ -368,7 +383,12 @@ func TestRegenerated_CLDBProbeFailures(t *testing.T) {
 		{"no ticket with another exit code", map[string]string{"FAKE_MAPR_NO_TICKET": "1", "FAKE_MAPR_RC": "3"}, nil,
 			"cannot tell whether the CLDB is running: maprcli cannot authenticate (give ticket_file): maprcli node cldbmaster failed (rc=3): ERROR (1) -  node cldbmaster: failure to login: Unable to obtain MapR credentials"},
 		{"maprcli hangs", map[string]string{"FAKE_MAPR_SLEEP": "5s"}, map[string]any{"timeout": 1},
-			"cannot tell whether the CLDB is running: TREE/bin/maprcli timed out after 1s"},
+			"cannot tell whether the CLDB is running: TREE/bin/maprcli timed out after 1s. The regeneration goes on only when maprcli node cldbmaster says it cannot connect to any CLDB"},
+		// Issue 10: rc 1 that is not an authentication error was read as
+		// "the CLDB is down", and the regeneration went on.
+		{"cldbmaster fails rc 1 without saying it cannot connect", map[string]string{"FAKE_MAPR_FAIL": "node cldbmaster"}, nil,
+			"cannot tell whether the CLDB is running: maprcli node cldbmaster failed (rc=1): ERROR (10003) -  node cldbmaster: injected failure, which does not say that no CLDB could be reached. " +
+				"The regeneration goes on only when maprcli node cldbmaster says it cannot connect to any CLDB"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -386,7 +406,7 @@ func TestRegenerated_CLDBProbeFailures(t *testing.T) {
 		})
 	}
 	t.Run("a CLDB that does not answer lets the regeneration go on", func(t *testing.T) {
-		for _, faults := range []map[string]string{{"FAKE_MAPR_CLDB_DOWN": "1"}, {"FAKE_MAPR_FAIL": "node cldbmaster"}, {"FAKE_MAPR_RC": "7"}} {
+		for _, faults := range []map[string]string{{"FAKE_MAPR_CLDB_DOWN": "1"}, {"FAKE_MAPR_RC": "7"}} {
 			tree := configuredTree(t, "configure")
 			for k, v := range faults {
 				require.NoError(t, tree.SetFault(k, v))
@@ -411,7 +431,7 @@ func TestRegenerated_KeepsSecurityWhenSecureIsUnset(t *testing.T) {
 	check := execute(t, tree, regen(nil), true)
 	require.Nil(t, check["failed"], check["msg"])
 	want := "demo.mapr.com secure=true cldb1:7222 cldb2:7222\n"
-	assert.Equal(t, want, check["diff"].(map[string]any)["after"])
+	assert.Equal(t, want, fileDiff(t, check, "mapr-clusters.conf")["after"])
 	assert.Contains(t, check["command"], "-secure")
 	assert.Equal(t, []any{"configure.sh rewrites the cluster line from its arguments: kerberosEnable=true will be dropped unless configure_args carry -K/-P/-H"}, check["warnings"])
 
@@ -454,7 +474,10 @@ func TestRegenerated_WithBackupsAndNewID(t *testing.T) {
 	assert.Equal(t, oldID+"\n", readFile(t, backups[0].(string)))
 	assert.Equal(t, configured, readFile(t, backups[1].(string)))
 	assert.Equal(t, map[string]any{"before": configured, "after": "lab.local secure=false cldb1:7222 cldb2:7222\n",
-		"before_header": tree.Conf("mapr-clusters.conf"), "after_header": tree.Conf("mapr-clusters.conf")}, res["diff"])
+		"before_header": tree.Conf("mapr-clusters.conf"), "after_header": tree.Conf("mapr-clusters.conf")}, fileDiff(t, res, "mapr-clusters.conf"))
+	assert.Equal(t, oldID+"\n", fileDiff(t, res, "clusterid")["before"])
+	assert.Equal(t, res["cluster_id"].(string)+"\n", fileDiff(t, res, "clusterid")["after"])
+	assert.Equal(t, "completed", res["regeneration"])
 	assert.Equal(t, []string{"systemctl stop mapr-warden", "configure.sh -N lab.local -C cldb1:7222,cldb2:7222 -Z zk1:5181,zk2:5181 -no-autostart -on-prompt-cont y"},
 		mutatingCalls(tree))
 	assert.NotContains(t, tree.CallLines(), "systemctl start mapr-warden", "warden is never started")
@@ -509,16 +532,16 @@ func TestPresent_KerberosOptionsFollowTheArguments(t *testing.T) {
 	require.NoError(t, os.WriteFile(tree.Conf("maprserverticket"), nil, 0o600))
 
 	res := execute(t, tree, demo(map[string]any{"cldb_nodes": []any{"cldb1"}}), true)
-	assert.Equal(t, "demo.mapr.com secure=true cldb1:7222\n", res["diff"].(map[string]any)["after"])
+	assert.Equal(t, "demo.mapr.com secure=true cldb1:7222\n", fileDiff(t, res, "mapr-clusters.conf")["after"])
 	assert.Equal(t, []any{"configure.sh rewrites the cluster line from its arguments: kerberosEnable=true cldbPrincipal=mapr/demo will be dropped unless configure_args carry -K/-P/-H"}, res["warnings"])
 
 	kerberos := demo(map[string]any{"cldb_nodes": []any{"cldb1"}, "configure_args": []any{"-K", "-P", "mapr/demo"}})
-	predicted := execute(t, tree, kerberos, true)["diff"].(map[string]any)["after"]
+	predicted := fileDiff(t, execute(t, tree, kerberos, true), "mapr-clusters.conf")["after"]
 	res = execute(t, tree, kerberos, false)
 	require.Nil(t, res["failed"], res["msg"])
 	assert.Equal(t, predicted, readFile(t, tree.Conf("mapr-clusters.conf")), "check mode predicted what configure.sh wrote")
 	assert.Nil(t, res["warnings"])
 	want := "demo.mapr.com secure=true kerberosEnable=true cldbPrincipal=mapr/demo cldb1:7222\n"
-	assert.Equal(t, want, res["diff"].(map[string]any)["after"])
+	assert.Equal(t, want, fileDiff(t, res, "mapr-clusters.conf")["after"])
 	assert.Equal(t, want, readFile(t, tree.Conf("mapr-clusters.conf")), "the prediction is what configure.sh wrote")
 }

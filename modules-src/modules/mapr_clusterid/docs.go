@@ -13,14 +13,25 @@ const examples = `- name: Read the cluster id and configuration
     secure: false
     configure_args: [-u, mapr, -g, mapr]
 
-- name: Give a freshly imaged node a new cluster id (never on a live cluster)
+- name: Give a freshly imaged node a new cluster id, once (never on a live cluster)
   platform.ops.mapr_clusterid:
     state: regenerated
     cluster_name: lab.mapr.local
     cldb_nodes: [lab1]
     zk_nodes: [lab1]
     stop_warden: true
+    # The id of the image: a rerun after the regeneration is "ok" and does nothing.
+    only_if_cluster_id: "5119043355327235351"
   register: regen
+
+- name: The same on a host systemd does not manage (a container)
+  platform.ops.mapr_clusterid:
+    state: regenerated
+    cluster_name: lab.mapr.local
+    cldb_nodes: [lab1]
+    zk_nodes: [lab1]
+    warden_check: process
+    only_if_cluster_id: "5119043355327235351"
 
 - name: Show the old and the new id
   ansible.builtin.debug:
@@ -73,12 +84,38 @@ previous_cluster_id:
   returned: with I(state=regenerated)
   type: str
 backups:
-  description: Backup copies made before C(regenerated) removed the files.
-  returned: with I(state=regenerated), when not in check mode
+  description:
+    - Backup copies made before C(regenerated) removed the files.
+    - In check mode, the backups a real run would make.
+  returned: with I(state=regenerated), when the guards let it go on
   type: list
   elements: str
+regeneration:
+  description:
+    - How a C(regenerated) task left the node.
+    - C(completed) - configure.sh finished; the node is regenerated.
+    - C(restored) - the task was stopped half-way (configure.sh failed, a signal, the task's timeout) and both files were put back as before.
+    - C(incomplete) - stopped half-way and a file could not be put back; C(msg) names it and its backup.
+    - C(not_started) - refused by a guard, or stopped before any file was touched.
+    - C(skipped) - I(only_if_cluster_id) did not match; nothing was done.
+  returned: with I(state=regenerated), not in check mode
+  type: str
+  sample: completed
+last_regeneration:
+  description:
+    - The record of the last regeneration of this node (C(conf/conf.old/regeneration.json)).
+    - C(state) is C(running) while one has not finished, else as C(regeneration) above.
+    - Also C(started), C(finished), C(pid), C(previous_cluster_id), C(backups), C(command) and a C(note).
+  returned: with I(state=read), when a regeneration record exists
+  type: dict
+recovered:
+  description: The record of an interrupted regeneration whose files this task put back first (with a warning).
+  returned: when an interrupted regeneration was found
+  type: dict
 markers:
-  description: Data markers found on the node (reason for a refusal, or overridden by I(force)).
+  description:
+    - Data markers found on the node (reason for a refusal, or overridden by I(force)).
+    - Markers that could not be read are named in C(msg) (a refusal) or a warning (with I(force)).
   returned: with I(state=regenerated)
   type: list
   elements: str

@@ -54,6 +54,9 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if in == nil && (o.State != "absent" || o.LicenseID == "") {
+		return nil, noLicenseGiven(o.State)
+	}
 	cli, err := newMaprcli(o, m.CheckMode)
 	if err != nil {
 		return nil, err
@@ -93,6 +96,16 @@ func readLicense(m *ansible.Module, o options) (*licenseInput, error) {
 	}
 	in.parsed = parsed
 	return &in, nil
+}
+
+// noLicenseGiven is the error for src, content (and license_id) all null or
+// empty: required_if accepts an option given as null, as AnsibleModule does,
+// and a playbook's empty "content:" is null.
+func noLicenseGiven(state string) error {
+	if state == "absent" {
+		return errors.New("state=absent needs src, content or license_id, but they are all null or empty (an empty \"content:\" in YAML is null)")
+	}
+	return errors.New("state=present needs the license in src (a file on the node) or content (its text), but both are null or empty (an empty \"content:\" in YAML is null)")
 }
 
 func newMaprcli(o options, checkMode bool) (*mapr.Maprcli, error) {
@@ -144,7 +157,8 @@ func add(ctx context.Context, m *ansible.Module, o options, cli *mapr.Maprcli, i
 		return nil, &ansible.Failure{Msg: err.Error(), Fields: res}
 	}
 	res["licenses"] = summaries(before)
-	if installed(before, lic, in.text) != nil {
+	res["installed"] = installed(before, lic, in.text) != nil
+	if res["installed"] == true {
 		return res, nil
 	}
 	res["changed"] = true
@@ -168,6 +182,7 @@ func add(ctx context.Context, m *ansible.Module, o options, cli *mapr.Maprcli, i
 		return nil, &ansible.Failure{Msg: "maprcli license add reported success, but the license is not in maprcli license list", Fields: res}
 	}
 	res["license_id"] = found.ID
+	res["installed"] = true
 	if m.Diff {
 		res["diff"] = listDiff(before, after)
 	}
@@ -246,6 +261,7 @@ func remove(ctx context.Context, m *ansible.Module, o options, cli *mapr.Maprcli
 			rest = append(rest, before[i])
 		}
 	}
+	res["installed"] = target != nil
 	if target == nil {
 		return res, nil
 	}
@@ -273,6 +289,7 @@ func remove(ctx context.Context, m *ansible.Module, o options, cli *mapr.Maprcli
 			return nil, &ansible.Failure{Msg: "maprcli license remove reported success, but the license is still listed", Fields: res}
 		}
 	}
+	res["installed"] = false
 	return res, nil
 }
 

@@ -90,6 +90,7 @@ func TestAdd_ThenReAddIsOK(t *testing.T) {
 	assert.Equal(t, true, res["changed"])
 	assert.Equal(t, hash, res["license_id"])
 	assert.Equal(t, clusterID, res["cluster_id"])
+	assert.Equal(t, true, res["installed"])
 	assert.Len(t, res["licenses"], 2)
 	assert.NotEmpty(t, res["hints"])
 	assert.Equal(t, map[string]any{
@@ -114,9 +115,25 @@ func TestAdd_ThenReAddIsOK(t *testing.T) {
 	res = execute(t, tree, map[string]any{"src": path}, false)
 	require.Nil(t, res["failed"], res["msg"])
 	assert.Equal(t, false, res["changed"])
+	assert.Equal(t, true, res["installed"])
 	assert.Nil(t, res["diff"])
 	assert.Nil(t, res["hints"])
 	assert.Equal(t, []string{"maprcli license showid -noheader", "maprcli license list -json"}, tree.CallLines(), "no second add")
+}
+
+// TestInstalled_TellsACheckModeProbeWhatARealRunWouldDo: the mapr_license
+// role asks in check mode first, so that a rerun with the license present
+// copies nothing and changes nothing (issue 10 item 4).
+func TestInstalled_TellsACheckModeProbeWhatARealRunWouldDo(t *testing.T) {
+	tree := newTree(t)
+	path, _, hash := licenseFile(t, maprfake.LicenseSpec{ClusterID: clusterID})
+	probe := execute(t, tree, map[string]any{"src": path}, true)
+	assert.Equal(t, false, probe["installed"])
+	require.Nil(t, execute(t, tree, map[string]any{"src": path}, false)["failed"])
+	assert.Equal(t, true, execute(t, tree, map[string]any{"src": path}, true)["installed"])
+	assert.Equal(t, true, execute(t, tree, map[string]any{"license_id": hash, "state": "absent"}, true)["installed"], "check mode: still there")
+	assert.Equal(t, false, execute(t, tree, map[string]any{"license_id": hash, "state": "absent"}, false)["installed"])
+	assert.Equal(t, false, execute(t, tree, map[string]any{"license_id": hash, "state": "absent"}, false)["installed"])
 }
 
 func TestAdd_ContentIsMaskedAndTheTemporaryFileRemoved(t *testing.T) {
@@ -429,6 +446,26 @@ func TestValidation(t *testing.T) {
 	assert.Equal(t, "state is present but any of the following are missing: src, content", res["msg"])
 	res = execute(t, tree, map[string]any{"src": "/a", "timeout": 0}, false)
 	assert.Equal(t, "timeout must be a positive number of seconds, got 0", res["msg"])
+	assert.Empty(t, tree.CallLines())
+}
+
+// TestNullLicense_IsAnArgumentError: a playbook's empty "content:" is null,
+// which required_if accepts (as AnsibleModule does); the module then
+// crashed ("internal error: ... nil pointer dereference").
+func TestNullLicense_IsAnArgumentError(t *testing.T) {
+	tree := newTree(t)
+	for _, args := range []map[string]any{
+		{"content": nil},
+		{"content": ""},
+		{"src": nil},
+		{"src": "", "_ansible_check_mode": true},
+	} {
+		res := execute(t, tree, args, false)
+		assert.Equal(t, true, res["failed"], "%v", args)
+		assert.Equal(t, `state=present needs the license in src (a file on the node) or content (its text), but both are null or empty (an empty "content:" in YAML is null)`, res["msg"], "%v", args)
+	}
+	res := execute(t, tree, map[string]any{"license_id": nil, "state": "absent"}, false)
+	assert.Equal(t, `state=absent needs src, content or license_id, but they are all null or empty (an empty "content:" in YAML is null)`, res["msg"])
 	assert.Empty(t, tree.CallLines())
 }
 

@@ -33,7 +33,7 @@ func (r *run) check(ctx context.Context) error {
 			if ps == nil {
 				msg := fmt.Sprintf("plugin %q is not installed on %s", name, r.info)
 				if avail := r.c.AvailablePlugins(ctx); len(avail) > 0 {
-					if near := kong.Closest(name, avail); near != "" {
+					if near := kong.ClosestName(name, avail); near != "" {
 						msg += fmt.Sprintf(" (did you mean %s?)", near)
 					}
 				}
@@ -77,7 +77,7 @@ func unknownField(k string, t *Type, schema *kong.Schema) string {
 	}
 	names = append(names, t.Sugar...)
 	msg := fmt.Sprintf("unknown field of a %s", t.Name)
-	if near := kong.Closest(k, names); near != "" {
+	if near := kong.ClosestName(k, names); near != "" {
 		return msg + fmt.Sprintf(" (did you mean %s?)", near)
 	}
 	return msg + " (it has " + strings.Join(names, ", ") + ")"
@@ -99,7 +99,7 @@ func checkRecord(rec *kong.FieldDef, v map[string]any, path string, errs *Errors
 				names = append(names, sub.Name)
 			}
 			msg := "unknown field"
-			if near := kong.Closest(k, names); near != "" {
+			if near := kong.ClosestName(k, names); near != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", near)
 			}
 			errs.add(p, "%s", msg)

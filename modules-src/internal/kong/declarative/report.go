@@ -74,7 +74,7 @@ func (r *run) report() *Report {
 		}
 		name := r.display(s)
 		rep.Changed = true
-		fields := ansible.NonNilStrings(s.plan.ChangedFields())
+		fields := ansible.FieldNames(ansible.NonNilStrings(s.plan.ChangedFields()))
 		sort.Strings(fields)
 		rep.Changes = append(rep.Changes, map[string]any{
 			"type": s.t.Key, "name": name, "action": string(op), "path": s.path(), "fields": fields})

@@ -109,7 +109,7 @@ func Parse(docs []Doc) (*State, error) {
 			t := byKey[key]
 			if t == nil {
 				msg := "unknown key; a state holds " + strings.Join(append(slices.Clone(metaKeys[:4]), topLevelKeys()...), ", ")
-				if near := kong.Closest(key, append(slices.Clone(metaKeys), topLevelKeys()...)); near != "" {
+				if near := kong.ClosestName(key, append(slices.Clone(metaKeys), topLevelKeys()...)); near != "" {
 					msg = fmt.Sprintf("unknown key (did you mean %s?)", near)
 				}
 				errs.add(prefix+key, "%s", msg)

@@ -203,3 +203,32 @@ def test_cache_home_for_an_unknown_user_under_become_is_expanded_once():
     action._remote_expand_user = MagicMock(return_value='/home/some one')
     assert action._cache_user_home(local=False) == "'/home/some one'"
     action._remote_expand_user.assert_called_once_with('~', sudoable=False)
+
+
+def test_task_timeout_passes_the_seconds_left_to_the_module():
+    action = make_action()
+    action._task.timeout = 10
+    action._platform_ops_started = _go_module.time.monotonic() - 4
+    args = action._with_task_timeout({'name': 'svc'})
+    assert args['name'] == 'svc'
+    assert 5.5 < args[_go_module.TASK_TIMEOUT_ARG] <= 6
+
+
+def test_no_task_timeout_adds_nothing():
+    action = make_action()
+    action._task.timeout = 0
+    assert action._with_task_timeout({'name': 'svc'}) == {'name': 'svc'}
+
+
+def test_async_tasks_get_no_task_timeout():
+    action = make_action()
+    action._task.timeout = 10
+    action._task.async_val = 30
+    assert action._with_task_timeout({}) == {}
+
+
+def test_a_spent_task_timeout_still_tells_the_module_to_stop_at_once():
+    action = make_action()
+    action._task.timeout = 1
+    action._platform_ops_started = _go_module.time.monotonic() - 5
+    assert action._with_task_timeout({})[_go_module.TASK_TIMEOUT_ARG] == 0.001

@@ -1,8 +1,8 @@
 package kong
 
-// Closest is the candidate within two edits of name (a typo such as
-// "rate-limitting" or "pathz"), or "" when none is that close.
-func Closest(name string, candidates []string) string {
+// ClosestName is the candidate within two edits of name (a typo such as
+// "rate-limitting"), or "" when none is that close.
+func ClosestName(name string, candidates []string) string {
 	best, bestDist := "", 3
 	for _, c := range candidates {
 		if d := editDistance(name, c); d < bestDist {
@@ -12,6 +12,7 @@ func Closest(name string, candidates []string) string {
 	return best
 }
 
+// editDistance is the Levenshtein distance between a and b.
 func editDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	for j := range prev {
