@@ -9,6 +9,8 @@
 #   platform_ops_repo  the checkout (for fixtures outside the collection)
 #   platform_ops_modules  modules in the tree (plugins/action/*.py), so a
 #                      target can skip tasks of a module not written yet
+#   platform_ops_expect_core  major.minor of the ansible-core the caller meant
+#                      to test ($PLATFORM_OPS_EXPECT_CORE; empty: any)
 #
 # Usage: run-local.sh TEST_TREE
 set -euo pipefail
@@ -32,6 +34,7 @@ cat >"$tree/tests/integration/integration_config.yml" <<YAML
 kong_admin_url: $KONG_EMULATOR_URL
 kong_emulator_url: $KONG_EMULATOR_URL
 platform_ops_repo: $repo
+platform_ops_expect_core: '${PLATFORM_OPS_EXPECT_CORE:-}'
 platform_ops_modules: [$(find "$tree/plugins/action" -maxdepth 1 -name '*.py' -printf '%f\n' 2>/dev/null | sed 's/\.py$//' | sort | paste -sd, -)]
 YAML
 
