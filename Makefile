@@ -93,7 +93,7 @@ deps:
 # --- tests -------------------------------------------------------------------
 
 test: deps vet fmt-check unit conformance sanity units lint integration test-installed
-test: matrix
+test: matrix awx
 	@echo "make test: all green"
 
 vet:
@@ -161,6 +161,20 @@ ANSIBLE_CORE_MATRIX := 2.18
 .PHONY: matrix
 matrix: build maybe-emulator test-tree
 	@for v in $(ANSIBLE_CORE_MATRIX); do bash tests/matrix/run.sh $$v; done
+
+# AWX: the credential type and execution-environment.yml checked against
+# AWX's and ansible-builder's schemas, the awx.awx setup playbook
+# syntax-checked, and the demo and a MapR playbook run as AWX runs a job
+# (ansible-runner, private data dir, credential injected as environment).
+.PHONY: awx awx-check awx-job
+awx: awx-check awx-job
+
+awx-check:
+	/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/awx/test_awx_definitions.py
+	cd awx && ansible-playbook --syntax-check setup_demo.yml
+
+awx-job: collection emulator
+	/usr/bin/python3 tests/awx/runner_job.py --tarball $(ARTIFACT) --emulator build/kong-emulator --go $(GO)
 
 # --- demo and benchmark ------------------------------------------------------
 

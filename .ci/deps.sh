@@ -23,6 +23,9 @@ packages=(
     python3-pytest-xdist
     python3-pytest-forked
     python3-mock
+    python3-jsonschema  # tests/awx: AWX's and ansible-builder's schemas (also an ansible-lint dependency)
+    ansible             # awx.awx 21.14 (awx/setup_demo.yml) and kubernetes.core 2.4 (roles/awx_deploy); 17 MB
+    python3-ansible-runner  # make awx-job: the demo and a MapR playbook run as AWX runs a job (2.3.1)
     git                 # the sanity/integration tree is built from `git ls-files`
     procps              # pgrep: the SSH harness ends its throwaway users' leftover processes
 )
