@@ -93,7 +93,7 @@ deps:
 # --- tests -------------------------------------------------------------------
 
 test: deps vet fmt-check unit conformance sanity units lint integration test-installed
-test: matrix awx
+test: matrix awx awx-deploy
 	@echo "make test: all green"
 
 vet:
@@ -175,6 +175,13 @@ awx-check:
 
 awx-job: collection emulator
 	/usr/bin/python3 tests/awx/runner_job.py --tarball $(ARTIFACT) --emulator build/kong-emulator --go $(GO)
+
+# The awx_deploy role's AWX custom resources (defaults, the seed's Rancher
+# example, edge cases) validated with kubeconform against the awx-operator's
+# CRD; wrongly-typed resources and bad role input refused (tests/awx_deploy).
+.PHONY: awx-deploy
+awx-deploy: deps build
+	@bash tests/awx_deploy/run.sh build/tools/kubeconform
 
 # --- demo and benchmark ------------------------------------------------------
 

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, platform.ops contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -48,8 +47,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -76,13 +73,11 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def wait_http(url, deadline=20.0):
+def wait_tcp(port, deadline=20.0):
     end = time.time() + deadline
     while True:
         try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except urllib.error.HTTPError:
+            socket.create_connection(('127.0.0.1', port), timeout=1).close()
             return
         except OSError:
             if time.time() > end:
@@ -203,7 +198,7 @@ class Job:
 
     def summary(self):
         counts = self.counts()
-        changed = sum(1 for _, c, _ in self.module_results() if c)
+        changed = sum(1 for dummy, c, dummy2 in self.module_results() if c)
         return '%s: %s, rc=%s, %d events (%s); platform.ops results: %d, changed: %d' % (
             self.name, self.result.status, self.result.rc, len(self.events),
             ', '.join('%s %d' % (k, counts[k]) for k in sorted(counts)),
@@ -235,18 +230,18 @@ def write(path, content, mode):
 
 def assert_changed_then_ok(first, second, minimum_changed):
     for job in (first, second):
+        failed = [e.get('stdout') for e in job.events if e['event'] == 'runner_on_failed']
         check(job.result.status == 'successful' and job.result.rc == 0,
-              '%s: status %s rc %s; events: %s' % (job.name, job.result.status, job.result.rc,
-                                                  [e.get('stdout') for e in job.events if e['event'] == 'runner_on_failed']))
+              '%s: status %s rc %s; failed tasks: %s' % (job.name, job.result.status, job.result.rc, failed))
         check(job.counts()['runner_on_failed'] == 0, '%s: failed task events' % job.name)
-    changed_first = [t for t, c, _ in first.module_results() if c]
+    changed_first = [t for t, c, dummy in first.module_results() if c]
     check(len(changed_first) >= minimum_changed,
           '%s: expected at least %d changed platform.ops results, got %s' % (first.name, minimum_changed, changed_first))
     check(sum(first.stats()['changed'].values()) >= minimum_changed, '%s: stats report no change' % first.name)
     check(len(second.module_results()) == len(first.module_results()),
           '%s: %d platform.ops results, the first run had %d'
           % (second.name, len(second.module_results()), len(first.module_results())))
-    changed_second = [t for t, c, _ in second.module_results() if c]
+    changed_second = [t for t, c, dummy in second.module_results() if c]
     check(changed_second == [], '%s: changed on the second run: %s' % (second.name, changed_second))
     check(sum(second.stats()['changed'].values()) == 0, '%s: stats changed %s' % (second.name, second.stats()['changed']))
 
@@ -260,7 +255,7 @@ def assert_no_secret(job, secret, what):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--tarball', required=True)
     parser.add_argument('--emulator', required=True)
     parser.add_argument('--go', default='go')
@@ -303,7 +298,7 @@ def main():
                                      '--admin-token', token, '--quiet'],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         kong_url = 'http://127.0.0.1:%d' % port
-        wait_http(kong_url + '/')
+        wait_tcp(port)
         print('runner-job: Kong emulator at %s requires an admin token' % kong_url)
 
         # A fresh MapR node (tests/maprfake) for mapr_cluster.yml.

@@ -77,7 +77,7 @@ def awx_credential_type_errors(definition):
         seen.add(field['id'])
         kind = field.get('type', 'string')
         if 'default' in field and not isinstance(field['default'], {'string': str, 'boolean': bool}[kind]):
-            errors.append('inputs: {} is not a {}'.format(field['default'], kind))
+            errors.append('inputs: {0} is not a {1}'.format(field['default'], kind))
         for key in ('choices', 'multiline', 'format', 'secret'):
             if key in field and kind != 'string':
                 errors.append('inputs: %s not allowed for %s type (%s)' % (key, kind, field['id']))
@@ -86,10 +86,10 @@ def awx_credential_type_errors(definition):
             errors.append('inputs: required field %s is not defined' % required)
     for env_var in injectors.get('env', {}):
         if env_var.startswith('ANSIBLE_'):
-            errors.append('Environment variable {} may affect Ansible configuration so its use is not allowed in '
+            errors.append('Environment variable {0} may affect Ansible configuration so its use is not allowed in '
                           'credentials.'.format(env_var))
         if env_var in AWX['env_blocklist']:
-            errors.append('Environment variable {} is not allowed to be used in credentials.'.format(env_var))
+            errors.append('Environment variable {0} is not allowed to be used in credentials.'.format(env_var))
     namespace = dict((field_id, 'EXAMPLE') for field_id in seen)
     sandbox = ImmutableSandboxedEnvironment(undefined=StrictUndefined)
     for kind in ('env', 'extra_vars'):
@@ -99,7 +99,7 @@ def awx_credential_type_errors(definition):
             try:
                 sandbox.from_string(template).render(namespace)
             except UndefinedError as error:
-                errors.append('{} uses an undefined field ({})'.format(key, error))
+                errors.append('{0} uses an undefined field ({1})'.format(key, error))
     return errors
 
 

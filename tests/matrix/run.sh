@@ -58,6 +58,7 @@ for cli in "$root"/bin/ansible*; do
     name=$(basename "$cli")
     target=$cli
     [ "$name" = ansible-test ] && target=/usr/bin/ansible-test
+    # shellcheck disable=SC2016 # ${PYTHONPATH...} is expanded by the wrapper, not here
     printf '#!/bin/sh\nPYTHONPATH=%s${PYTHONPATH:+:$PYTHONPATH} exec /usr/bin/python3 %s "$@"\n' "$root/lib" "$target" >"$bin/$name"
     chmod 0755 "$bin/$name"
 done
