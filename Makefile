@@ -96,6 +96,8 @@ deps:
 
 test: deps vet fmt-check staticcheck unit race fuzz-short conformance sanity units lint integration test-installed
 	@echo "make test: all green"
+# Appended after the prerequisites above (make runs the recipe's rule's first).
+test: awx awx-deploy matrix
 
 vet:
 	$(GO) vet ./...
@@ -169,6 +171,39 @@ integration-local:
 integration-ssh:
 	@$(MAKE) --no-print-directory build emulator
 	bash tests/ssh/run.sh
+
+# --- ansible-core matrix, AWX ----------------------------------------------
+
+# Newest ansible-core make test also runs on (Debian's 2.14 is the first leg):
+# units, every integration target, the SSH dispatch tests and the demo
+# (tests/matrix/run.sh). meta/runtime.yml's requires_ansible follows it (a Go
+# test checks). Its source tarball is looked up in ../shared/ansible-core.
+ANSIBLE_CORE_MATRIX := 2.18
+
+.PHONY: matrix
+matrix: build maybe-emulator test-tree
+	@for v in $(ANSIBLE_CORE_MATRIX); do bash tests/matrix/run.sh $$v; done
+
+# AWX: the credential type and execution-environment.yml checked against
+# AWX's and ansible-builder's schemas, the awx.awx setup playbook
+# syntax-checked, and the demo and a MapR playbook run as AWX runs a job
+# (ansible-runner, private data dir, credential injected as environment).
+.PHONY: awx awx-check awx-job
+awx: awx-check awx-job
+
+awx-check:
+	/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/awx/test_awx_definitions.py
+	cd awx && ansible-playbook --syntax-check setup_demo.yml
+
+awx-job: collection emulator
+	/usr/bin/python3 tests/awx/runner_job.py --tarball $(ARTIFACT) --emulator build/kong-emulator --go $(GO)
+
+# The awx_deploy role's AWX custom resources (defaults, the seed's Rancher
+# example, edge cases) validated with kubeconform against the awx-operator's
+# CRD; wrongly-typed resources and bad role input refused (tests/awx_deploy).
+.PHONY: awx-deploy
+awx-deploy: deps build
+	@bash tests/awx_deploy/run.sh build/tools/kubeconform
 
 # --- demo and benchmark ------------------------------------------------------
 

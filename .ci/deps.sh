@@ -23,6 +23,10 @@ packages=(
     python3-pytest-xdist
     python3-pytest-forked
     python3-mock
+    python3-jsonschema  # tests/awx: AWX's and ansible-builder's schemas (also an ansible-lint dependency)
+    ansible             # awx.awx 21.14 (awx/setup_demo.yml) and kubernetes.core 2.4 (roles/awx_deploy); 17 MB
+    python3-kubernetes  # kubernetes.core's client: roles/awx_deploy applies with a kubeconfig (make awx-deploy)
+    python3-ansible-runner  # make awx-job: the demo and a MapR playbook run as AWX runs a job (2.3.1)
     git                 # the sanity/integration tree is built from `git ls-files`
     procps              # pgrep: the SSH harness ends its throwaway users' leftover processes
     gcc                 # cgo, which go test -race needs (make race)
@@ -64,4 +68,14 @@ if ! build/tools/staticcheck -version 2>/dev/null | grep -q "(${staticcheck_vers
     echo "deps: installing staticcheck ${staticcheck_version}"
     mkdir -p build/tools
     GOBIN="$PWD/build/tools" "$go_bin" install "honnef.co/go/tools/cmd/staticcheck@${staticcheck_version}"
+fi
+
+# kubeconform, pinned, built from source through the Go module proxy into
+# build/tools: make awx-deploy validates the AWX custom resources the
+# awx_deploy role renders against the awx-operator's CRD with it.
+KUBECONFORM_VERSION=v0.8.0
+kubeconform=build/tools/kubeconform
+if ! "$go_bin" version -m "$kubeconform" 2>/dev/null | grep -q "mod[[:space:]]*github.com/yannh/kubeconform[[:space:]]*$KUBECONFORM_VERSION"; then
+    echo "deps: building kubeconform $KUBECONFORM_VERSION into $kubeconform"
+    GOBIN="$PWD/build/tools" CGO_ENABLED=0 "$go_bin" install "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION"
 fi

@@ -50,11 +50,11 @@ import time
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_bytes, to_text
-from ansible.module_utils.six import string_types
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.unsafe_proxy import wrap_var
-from ansible.vars.clean import remove_internal_keys
+
+from ansible_collections.platform.ops.plugins.plugin_utils import _core_compat
 
 display = Display()
 
@@ -269,9 +269,7 @@ class GoModuleAction(ActionBase):
 
     def _module_args(self, task_vars):
         """Task args plus the _ansible_* keys, exactly as Ansible sends binary modules."""
-        module_args = self._with_task_timeout(dict(self._task.args))
-        self._update_module_args(self._task.action, module_args, task_vars)
-        return module_args
+        return self._with_task_timeout(_core_compat.module_args(self, task_vars))
 
     def _with_task_timeout(self, module_args):
         """Add what is left of the task's timeout (not for async tasks, which
@@ -316,9 +314,10 @@ class GoModuleAction(ActionBase):
     def _configure_module(self, module_name, module_args, task_vars):
         """Hand Ansible's classic path our platform's binary instead of the doc stub."""
         if self._platform_ops_binary and module_name == self._task.action:
-            # Ansible copies binary modules as they are (module_data is unused
-            # for the 'binary' style), so there is no need to read 6 MB here.
-            return ('binary', None, b'', self._platform_ops_binary)
+            # Ansible copies binary modules as they are (empty module_data
+            # means "transfer the file"), so there is no need to read 6 MB
+            # here. The shape of this return value depends on the core.
+            return _core_compat.binary_module_config(self._platform_ops_binary)
         return super(GoModuleAction, self)._configure_module(module_name, module_args, task_vars)
 
     def _cache_user_home(self, local):
@@ -404,13 +403,8 @@ class GoModuleAction(ActionBase):
 
     def _finish(self, res):
         """Turn a raw command result into a module result, as _execute_module does."""
-        data = self._parse_returned_data(res)
-        data.pop('_ansible_suppress_tmpdir_delete', None)
-        if 'results' in data and (not isinstance(data['results'], list) or isinstance(data['results'], string_types)):
-            data['ansible_module_results'] = data.pop('results')
-            display.warning("Found internal 'results' key in module return, renamed to 'ansible_module_results'.")
-        remove_internal_keys(data)
-        for key in ('stdout', 'stderr'):
-            if key in data and key + '_lines' not in data:
-                data[key + '_lines'] = (data.get(key) or '').splitlines()
+        data, warnings = _core_compat.parse_module_output(res)
+        warnings += _core_compat.clean_module_result(data)
+        for warning in warnings:
+            display.warning(warning)
         return wrap_var(data)

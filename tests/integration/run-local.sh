@@ -8,6 +8,8 @@
 #   kong_emulator_url  same URL, for /_emulator/ control calls
 #   platform_ops_repo  the checkout (for fixtures outside the collection)
 #   platform_ops_modules  modules in the tree (plugins/action/*.py)
+#   platform_ops_expect_core  major.minor of the ansible-core the caller meant
+#                      to test ($PLATFORM_OPS_EXPECT_CORE; empty: any)
 #
 # Nothing is skipped: a missing emulator, a target whose module has no
 # generated action file, or no target at all fails the run (a renamed folder
@@ -37,6 +39,7 @@ cat >"$tree/tests/integration/integration_config.yml" <<YAML
 kong_admin_url: $KONG_EMULATOR_URL
 kong_emulator_url: $KONG_EMULATOR_URL
 platform_ops_repo: $repo
+platform_ops_expect_core: '${PLATFORM_OPS_EXPECT_CORE:-}'
 platform_ops_modules: [$(find "$tree/plugins/action" -maxdepth 1 -name '*.py' -printf '%f\n' 2>/dev/null | sed 's/\.py$//' | sort | paste -sd, -)]
 YAML
 
