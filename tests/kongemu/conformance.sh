@@ -60,6 +60,11 @@ chmod -R u+w "$work/go-kong"
 start_emulator() {
 	local log="$work/emulator-$1.log" version="${1%%:*}" flavor=""
 	[[ "$1" == *:* ]] && flavor="${1#*:}"
+	# Empty the log here, not only in the child's redirection: the loop
+	# below could otherwise read the previous emulator's "listening on"
+	# line from the same file (seen: decK's smoke test dialling a stopped
+	# emulator) before the child truncates it.
+	: >"$log"
 	"$work/kong-emulator" --listen 127.0.0.1:0 --kong-version "$version" --router-flavor "$flavor" "${@:2}" 2>"$log" &
 	emu_pid=$!
 	for _ in $(seq 1 100); do
