@@ -11,3 +11,5 @@ from ansible_collections.platform.ops.plugins.plugin_utils._go_module import GoM
 
 class ActionModule(GoModuleAction):
     """Runs the kong_declarative module of the platform.ops binary."""
+
+    CONTROLLER_FILES = ('src',)

@@ -60,9 +60,10 @@ notes:
     Passwords of basic-auth credentials and the ttl of keys are sent only when the credential is created: Kong stores a
     hash and counts the ttl down, so neither can be compared.
   - >-
-    Relative I(src) paths are relative to the working directory of the module: the playbook's directory when it runs on
-    the controller (C(delegate_to: localhost) or a local connection). For a file encrypted with Ansible Vault, give its
-    content as I(state): C("{{ lookup('ansible.builtin.unvault', 'kong.yaml') | from_yaml }}").
+    I(src) files are found as Ansible finds a role's or a playbook's files (like M(ansible.builtin.copy)'s I(src):
+    C(files/) of the role, the playbook's directory, ...) when the module runs on the controller (a local connection or
+    C(delegate_to: localhost), as Kong tasks usually do), and a file encrypted with Ansible Vault is decrypted there
+    into a private temporary copy for the module. On a remote host the paths are the host's own.
 extends_documentation_fragment:
   - platform.ops.kong
   - platform.ops.attributes
@@ -99,9 +100,12 @@ options:
   src:
     description:
       - >-
-        State files (YAML or JSON) to read instead of I(state). Several files are merged like C(deck sync -s a.yaml -s
-        b.yaml): their lists are joined, and their C(_format_version), C(_info.select_tags) and C(_workspace) must
-        agree.
+        State files (YAML or JSON, may be encrypted with Ansible Vault) to read instead of I(state). Several files are
+        merged like C(deck sync -s a.yaml -s b.yaml): their lists are joined, and their C(_format_version),
+        C(_info.select_tags) and C(_workspace) must agree.
+      - >-
+        A relative path is looked up like M(ansible.builtin.copy)'s I(src) when the module runs on the controller (see
+        the notes).
     type: list
     elements: path
   state:

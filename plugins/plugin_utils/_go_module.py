@@ -140,8 +140,14 @@ class GoModuleAction(ActionBase):
         self._supports_async = True
         self._platform_ops_binary = None
         self._platform_ops_started = None
+        self._platform_ops_on_controller = False
+        self._platform_ops_tmp_files = []
 
     # --- entry point -----------------------------------------------------
+
+    # Path options naming files on the controller (generated per module from
+    # the Go Definition's ControllerFiles); see _resolve_controller_files.
+    CONTROLLER_FILES = ()
 
     def run(self, tmp=None, task_vars=None):
         # The task's timeout (Ansible's SIGALRM) counts from about here.
@@ -175,6 +181,8 @@ class GoModuleAction(ActionBase):
             if chosen == 'inplace' and not os.access(binary, os.X_OK):
                 display.vvv('platform.ops: %s is not executable, using the classic strategy' % binary)
                 chosen = 'classic'
+            # Controller files are the controller's when the module runs here.
+            self._platform_ops_on_controller = local
 
             data = None
             if chosen == 'inplace':
@@ -195,6 +203,8 @@ class GoModuleAction(ActionBase):
             result.update(data)
             return result
         finally:
+            for tmp_file in self._platform_ops_tmp_files:
+                self._loader.cleanup_tmp_file(tmp_file)
             if not self._task.async_val:
                 self._remove_tmp_path(self._connection._shell.tmpdir)
 
@@ -269,7 +279,31 @@ class GoModuleAction(ActionBase):
 
     def _module_args(self, task_vars):
         """Task args plus the _ansible_* keys, exactly as Ansible sends binary modules."""
-        return self._with_task_timeout(_core_compat.module_args(self, task_vars))
+        args = _core_compat.module_args(self, task_vars)
+        if self._platform_ops_on_controller:
+            self._resolve_controller_files(args)
+        return self._with_task_timeout(args)
+
+    def _resolve_controller_files(self, args):
+        """Resolve the module's CONTROLLER_FILES options, as copy resolves src:
+        a relative path through Ansible's search path (files/ of the role, the
+        playbook's directory, ...); an Ansible Vault file decrypted into a
+        private temporary copy (removed when the task ends)."""
+        for option in self.CONTROLLER_FILES:
+            value = args.get(option)
+            if value is None:
+                continue
+            paths = value if isinstance(value, list) else [value]
+            resolved = []
+            for path in paths:
+                path = to_text(path)
+                if not os.path.isabs(path):
+                    path = self._find_needle('files', path)
+                real = self._loader.get_real_file(path, decrypt=True)
+                if real != path:
+                    self._platform_ops_tmp_files.append(real)
+                resolved.append(real)
+            args[option] = resolved if isinstance(value, list) else resolved[0]
 
     def _with_task_timeout(self, module_args):
         """Add what is left of the task's timeout (not for async tasks, which

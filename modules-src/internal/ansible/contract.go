@@ -109,7 +109,14 @@ type RunFunc func(ctx context.Context, m *Module) (Result, error)
 
 // Definition is one module: its interface (spec + docs) and its behaviour.
 type Definition struct {
-	Name             string // short name, e.g. "kong_service"
+	Name string // short name, e.g. "kong_service"
+	// ControllerFiles are path options that name files on the Ansible
+	// controller, as copy's src does: when the module runs there (a local
+	// connection or delegate_to: localhost), the action plugin resolves a
+	// relative path the way Ansible finds a role's or a playbook's files
+	// (files/ of the role, the playbook's directory, ...) and hands the
+	// module a decrypted private copy of an Ansible Vault file.
+	ControllerFiles  []string
 	ShortDescription string
 	Description      []string
 	Notes            []string

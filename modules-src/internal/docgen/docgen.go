@@ -77,7 +77,7 @@ func Files(defs []*ansible.Definition) (map[string][]byte, error) {
 			continue
 		}
 		files["plugins/modules/"+def.Name+".py"] = stub
-		files["plugins/action/"+def.Name+".py"] = ActionPlugin(def.Name)
+		files["plugins/action/"+def.Name+".py"] = ActionPlugin(def.Name, def.ControllerFiles...)
 	}
 	for name, f := range fragments {
 		out, err := FragmentFile(f)
@@ -333,15 +333,24 @@ func attributesFragmentFile() ([]byte, error) {
 }
 
 // ActionPlugin renders plugins/action/<name>.py: the shared action plugin
-// under the module's name, which is how Ansible finds it for the module.
-func ActionPlugin(name string) []byte {
+// under the module's name, which is how Ansible finds it for the module,
+// with the module's controller file options (Definition.ControllerFiles).
+func ActionPlugin(name string, controllerFiles ...string) []byte {
+	body := ""
+	if len(controllerFiles) > 0 {
+		quoted := make([]string, len(controllerFiles))
+		for i, f := range controllerFiles {
+			quoted[i] = "'" + f + "'"
+		}
+		body = "\n    CONTROLLER_FILES = (" + strings.Join(quoted, ", ") + ",)\n"
+	}
 	return []byte(header + pyBoilerplate + `
 from ansible_collections.platform.ops.plugins.plugin_utils._go_module import GoModuleAction
 
 
 class ActionModule(GoModuleAction):
     """Runs the ` + name + ` module of the platform.ops binary."""
-`)
+` + body)
 }
 
 // RequiresAnsible is the ansible-core range make test runs the collection on:

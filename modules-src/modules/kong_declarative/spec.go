@@ -10,6 +10,7 @@ import (
 // its behaviour (Run, in declarative.go).
 var Definition = &ansible.Definition{
 	Name:             "kong_declarative",
+	ControllerFiles:  []string{"src"},
 	ShortDescription: "Converge a whole Kong Gateway configuration to a decK-format state",
 	Description: []string{
 		"Makes Kong hold what a declarative state describes, in one task: services with their routes and plugins, routes, plugins (global or scoped), " +
@@ -38,8 +39,9 @@ var Definition = &ansible.Definition{
 		"Regex paths: a state of C(_format_version: \"1.1\") is written for Kong 2.x, where a path with regex characters is a regex; against Kong 3.x those paths get the C(~) prefix " +
 			"(what C(deck convert) adds). A C(3.0) state's C(~) is removed for Kong 2.8, with the warnings M(platform.ops.kong_route) gives.",
 		"Passwords of basic-auth credentials and the ttl of keys are sent only when the credential is created: Kong stores a hash and counts the ttl down, so neither can be compared.",
-		"Relative I(src) paths are relative to the working directory of the module: the playbook's directory when it runs on the controller (C(delegate_to: localhost) or a local connection). " +
-			"For a file encrypted with Ansible Vault, give its content as I(state): C(\"{{ lookup('ansible.builtin.unvault', 'kong.yaml') | from_yaml }}\").",
+		"I(src) files are found as Ansible finds a role's or a playbook's files (like M(ansible.builtin.copy)'s I(src): C(files/) of the role, the playbook's directory, ...) " +
+			"when the module runs on the controller (a local connection or C(delegate_to: localhost), as Kong tasks usually do), and a file encrypted with Ansible Vault " +
+			"is decrypted there into a private temporary copy for the module. On a remote host the paths are the host's own.",
 	},
 	Fragments: []*ansible.Fragment{kong.Fragment},
 	CheckMode: ansible.Full,
@@ -65,8 +67,9 @@ var Definition = &ansible.Definition{
 			"src": {
 				Type: ansible.List, Elements: ansible.Path,
 				Description: []string{
-					"State files (YAML or JSON) to read instead of I(state). Several files are merged like C(deck sync -s a.yaml -s b.yaml): " +
+					"State files (YAML or JSON, may be encrypted with Ansible Vault) to read instead of I(state). Several files are merged like C(deck sync -s a.yaml -s b.yaml): " +
 						"their lists are joined, and their C(_format_version), C(_info.select_tags) and C(_workspace) must agree.",
+					"A relative path is looked up like M(ansible.builtin.copy)'s I(src) when the module runs on the controller (see the notes).",
 				},
 			},
 			"select_tags": {

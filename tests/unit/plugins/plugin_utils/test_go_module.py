@@ -232,3 +232,56 @@ def test_a_spent_task_timeout_still_tells_the_module_to_stop_at_once():
     action._task.timeout = 1
     action._platform_ops_started = _go_module.time.monotonic() - 5
     assert action._with_task_timeout({})[_go_module.TASK_TIMEOUT_ARG] == 0.001
+
+
+def vaulted_loader(tmp_path, plaintext):
+    """A DataLoader that knows one vault password, and a file it encrypted."""
+    from ansible.parsing.vault import VaultLib, VaultSecret
+    secret = VaultSecret(b'unit-test-vault-password')
+    loader = DataLoader()
+    loader.set_vault_secrets([('default', secret)])
+    vaulted = tmp_path / 'kong.vault.yaml'
+    vaulted.write_bytes(VaultLib([('default', secret)]).encrypt(plaintext))
+    return loader, vaulted
+
+
+def test_controller_files_are_found_like_copy_src_and_vault_files_decrypted(tmp_path):
+    action = make_action(transport='local', action='platform.ops.kong_declarative')
+    action.CONTROLLER_FILES = ('src',)
+    loader, vaulted = vaulted_loader(tmp_path, b'_format_version: "3.0"\n')
+    action._loader = loader
+    plain = tmp_path / 'plain.yaml'
+    plain.write_text('_format_version: "3.0"\n')
+    action._find_needle = MagicMock(side_effect=lambda dirname, needle: str(tmp_path / needle))
+    action._platform_ops_on_controller = True
+    args = {'src': ['plain.yaml', str(vaulted)], 'select_tags': ['x']}
+    action._resolve_controller_files(args)
+    action._find_needle.assert_called_once_with('files', 'plain.yaml')
+    assert args['src'][0] == str(plain), 'a relative path is looked up like copy src'
+    assert args['src'][1] != str(vaulted), 'a vault file is handed over as a decrypted copy'
+    with open(args['src'][1], 'rb') as f:
+        assert f.read() == b'_format_version: "3.0"\n'
+    assert action._platform_ops_tmp_files == [args['src'][1]], 'the copy is removed when the task ends'
+    assert args['select_tags'] == ['x'], 'other options are left alone'
+    loader.cleanup_tmp_file(args['src'][1])
+
+
+def test_controller_files_of_a_remote_module_are_the_hosts_own():
+    action = make_action(transport='ssh', action='platform.ops.kong_declarative')
+    action.CONTROLLER_FILES = ('src',)
+    action._platform_ops_on_controller = False
+    action._find_needle = MagicMock()
+    action._task.args = {'src': ['kong.yaml']}
+    action._task.timeout = 0
+    action._update_module_args = MagicMock()
+    args = action._module_args({})
+    assert args['src'] == ['kong.yaml']
+    action._find_needle.assert_not_called()
+
+
+def test_a_missing_controller_file_fails_like_copy():
+    action = make_action(transport='local', action='platform.ops.kong_declarative')
+    action.CONTROLLER_FILES = ('src',)
+    action._find_needle = MagicMock(side_effect=AnsibleActionFail("Could not find or access 'nope.yaml'"))
+    with pytest.raises(AnsibleActionFail, match="Could not find or access 'nope.yaml'"):
+        action._resolve_controller_files({'src': ['nope.yaml']})
