@@ -22,7 +22,8 @@ description:
   - >-
     Only the options you set are compared with what Kong holds. A target is created with C(POST
     /upstreams/{upstream}/targets) and updated with a C(PATCH) of what differs; Kong 2.8 and 3.x agree on both (the
-    deprecated 2.8 way of updating a target by POSTing it again, which Kong 3.x refuses with HTTP 409, is not used).
+    deprecated 2.8 way of updating a target by POSTing it again, which Kong 3.x refuses with HTTP 409, is not used). On
+    Kong Konnect, which has no C(PATCH) for targets, the update is a C(PUT) of the whole target, as decK does.
   - To manage all targets of an upstream at once, give M(platform.ops.kong_upstream) its I(targets) list.
   - >-
     In check mode nothing is written, and the would-be target is validated by Kong (C(POST /schemas/targets/validate)).

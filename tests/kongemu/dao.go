@@ -389,6 +389,12 @@ func (s *Server) upsert(def *entityDef, key string, body map[string]any) (map[st
 			delete(body, "id")
 		}
 	}
+	return s.replace(def, existing, body)
+}
+
+// replace writes body in place of existing (nil: a new row), as a PUT
+// does: the fields body leaves out get their defaults.
+func (s *Server) replace(def *entityDef, existing, body map[string]any) (map[string]any, *kongError) {
 	row, plan, err := s.prepare(def, body, existing, modeUpsert)
 	if err != nil {
 		return nil, err

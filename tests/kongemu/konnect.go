@@ -387,7 +387,7 @@ func (k *Konnect) create(body map[string]any) (*controlPlane, *problem) {
 			return nil, k.problem(http.StatusConflict, "Conflict", "Control Plane with provided name already exists.")
 		}
 	}
-	emu, err := New(Options{Version: k.opts.Version, Enterprise: true})
+	emu, err := New(Options{Version: k.opts.Version, Enterprise: true, KonnectControlPlane: true})
 	if err != nil {
 		return nil, k.problem(http.StatusInternalServerError, "Internal Server Error", err.Error())
 	}
@@ -442,7 +442,8 @@ func (k *Konnect) serveControlPlane(w http.ResponseWriter, r *http.Request, id s
 //     /schemas/plugins/{name}, validation at POST /schemas/{entity}/validate
 //     (Kong/deck validate/validate.go).
 //   - PATCH of a target: 405, Konnect updates targets with PUT only
-//     (Kong/go-kong commit caa5f7b, #610: "Konnect doesn't support PATCH").
+//     (Kong/go-kong commit caa5f7b, #610: "Konnect doesn't support PATCH"),
+//     and that PUT replaces the target (targets.go replaceTarget).
 //   - OAuth2 (credentials, tokens): not found, "OAuth2 credentials are not
 //     supported in Konnect" (Kong/go-database-reconciler pkg/dump/dump.go).
 //   - /_emulator/: not found (the control endpoints are the emulator's).

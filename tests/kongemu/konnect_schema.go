@@ -1,5 +1,10 @@
 package kongemu
 
+import (
+	"maps"
+	"slices"
+)
+
 // Konnect serves entity schemas as JSON Schemas, at
 // /v2/control-planes/{id}/core-entities/v1/schemas/json/{name}, which is
 // where GDR reads them for Konnect (Kong/go-database-reconciler
@@ -65,7 +70,45 @@ func (s *Server) jsonSchemaFor(name string) (map[string]any, bool) {
 	if konnectCredentials[name] {
 		obj = map[string]any{"type": "object", "properties": map[string]any{"value": obj}, "required": []any{"value"}}
 	}
+	if name == "vault" {
+		if allOf := s.vaultConfigSchemas(); len(allOf) > 0 {
+			obj["allOf"] = allOf
+		}
+	}
 	return obj, true
+}
+
+// vaultConfigSchemas is the "allOf" of Konnect's vault schema: one
+// condition per installed vault, {"if": {"properties": {"name": {"const":
+// <vault>}}}, "then": {"properties": {"config": {"properties": {<vault>:
+// <its config>}}}}}. That is where GDR finds a vault's config schema on
+// Konnect (Kong/go-database-reconciler pkg/schema/fetchers.go
+// fetchKonnectVaultSchema, which reads then.properties.config.properties
+// [<vault>]); Kong/koko's vault.json nests the config by vault name the
+// same way (config.oneOf[].properties.env).
+func (s *Server) vaultConfigSchemas() []any {
+	var allOf []any
+	for _, name := range slices.Sorted(maps.Keys(s.vaultCache)) {
+		sub := s.schemas.vaults[name]
+		if sub == nil {
+			continue
+		}
+		var kong map[string]any
+		if err := decodeJSON(sub.Raw, &kong); err != nil {
+			continue
+		}
+		config := jsonSchemaObject(kong["fields"])["properties"].(map[string]any)["config"]
+		if config == nil {
+			continue
+		}
+		allOf = append(allOf, map[string]any{
+			"if": map[string]any{"properties": map[string]any{"name": map[string]any{"const": name}}},
+			"then": map[string]any{"properties": map[string]any{
+				"config": map[string]any{"type": "object", "properties": map[string]any{name: config}},
+			}},
+		})
+	}
+	return allOf
 }
 
 // jsonSchemaObject turns a Kong record's "fields" list into a JSON Schema

@@ -251,6 +251,80 @@ func TestKonnect_DifferencesFromTheAdminAPI(t *testing.T) {
 	assert.Equal(t, http.StatusOK, status, "%v", put)
 }
 
+// A PUT of a target on Konnect replaces it, as Kong/koko's UpsertTarget
+// stores the request's target whole: what the body leaves out gets its
+// default (weight 100: internal/resource/target.go ProcessDefaults; no
+// tags), the address is formatted as on an insert, the id and created_at
+// stay (internal/store/store.go Upsert keeps the creation timestamp). A
+// body without the target is refused: it is required. On a Kong node the
+// same PUT updates only what it carries.
+func TestKonnect_TargetPutReplaces(t *testing.T) {
+	t.Parallel()
+	k := newKonnect(t)
+	base := "/v2/control-planes/" + k.ControlPlaneID("default") + "/core-entities"
+	konnectDo(t, k, "PUT", base+"/upstreams/u1", map[string]any{}, nil)
+	status, _, created := konnectDo(t, k, "POST", base+"/upstreams/u1/targets",
+		map[string]any{"target": "10.0.0.1:80", "weight": 50, "tags": []any{"it"}}, nil)
+	require.Equal(t, http.StatusCreated, status, "%v", created)
+	tid := created["id"].(string)
+
+	status, _, put := konnectDo(t, k, "PUT", base+"/upstreams/u1/targets/"+tid, map[string]any{"target": "10.0.0.2"}, nil)
+	require.Equal(t, http.StatusOK, status, "%v", put)
+	assert.Equal(t, tid, put["id"])
+	assert.Equal(t, created["created_at"], put["created_at"])
+	assert.Equal(t, "10.0.0.2:8000", put["target"])
+	assert.Equal(t, 100.0, put["weight"], "weight back to its default")
+	assert.Nil(t, put["tags"], "tags gone")
+	assert.Equal(t, created["upstream"], put["upstream"], "the upstream of the path")
+
+	status, _, refused := konnectDo(t, k, "PUT", base+"/upstreams/u1/targets/"+tid, map[string]any{"weight": 5}, nil)
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Equal(t, "required field missing", refused["fields"].(map[string]any)["target"])
+
+	// a Kong node updates in place (kong/api/routes/upstreams.lua 3.9.3:
+	// PUT and PATCH both update_target_cb)
+	node, err := New(Options{})
+	require.NoError(t, err)
+	kong := httptest.NewServer(node)
+	t.Cleanup(kong.Close)
+	do := func(method, path string, body any) map[string]any {
+		b, _ := json.Marshal(body)
+		req, _ := http.NewRequest(method, kong.URL+path, strings.NewReader(string(b)))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var out map[string]any
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+		return out
+	}
+	do("PUT", "/upstreams/u1", map[string]any{})
+	nt := do("POST", "/upstreams/u1/targets", map[string]any{"target": "10.0.0.1:80", "weight": 50, "tags": []any{"it"}})
+	updated := do("PUT", "/upstreams/u1/targets/"+nt["id"].(string), map[string]any{"weight": 5})
+	assert.Equal(t, 5.0, updated["weight"])
+	assert.Equal(t, []any{"it"}, updated["tags"])
+}
+
+// Konnect's vault schema holds each vault's config schema in an "allOf"
+// condition on the vault's name, where GDR reads it
+// (Kong/go-database-reconciler pkg/schema/fetchers.go
+// fetchKonnectVaultSchema: then.properties.config.properties[<vault>]).
+func TestKonnect_VaultSchema(t *testing.T) {
+	t.Parallel()
+	k := newKonnect(t)
+	base := "/v2/control-planes/" + k.ControlPlaneID("default") + "/core-entities"
+	status, _, vault := konnectDo(t, k, "GET", base+"/v1/schemas/json/vault", nil, nil)
+	require.Equal(t, http.StatusOK, status)
+	assert.Contains(t, vault["required"], "prefix")
+	allOf := vault["allOf"].([]any)
+	require.Len(t, allOf, 1, "the bundled env vault")
+	cond := allOf[0].(map[string]any)
+	assert.Equal(t, map[string]any{"properties": map[string]any{"name": map[string]any{"const": "env"}}}, cond["if"])
+	env := cond["then"].(map[string]any)["properties"].(map[string]any)["config"].(map[string]any)["properties"].(map[string]any)["env"].(map[string]any)
+	assert.Equal(t, "object", env["type"])
+	assert.Equal(t, "string", env["properties"].(map[string]any)["prefix"].(map[string]any)["type"])
+}
+
 // GET /v1/schemas/json/{name} serves the entity schemas GDR reads for
 // Konnect, as JSON Schemas derived from Kong's: defaults, required fields,
 // references as objects with an id, sets as arrays of unique items,

@@ -52,6 +52,11 @@ type Options struct {
 	// Vaults is kong.conf's "vaults": "bundled" (the env vault) or "off";
 	// empty means the version's default (3.x bundled, 2.8 off; vaults.go).
 	Vaults string
+
+	// KonnectControlPlane: the Server holds a Kong Konnect control plane's
+	// entities (Konnect's --konnect, konnect.go), where a PUT of a target
+	// replaces it (targets.go replaceTarget) instead of updating it.
+	KonnectControlPlane bool
 }
 
 // Server is the emulator. It implements http.Handler.

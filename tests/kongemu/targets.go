@@ -233,7 +233,35 @@ func (s *Server) targetEntity(r *request) response {
 	if _, has := body["upstream"]; !has {
 		body["upstream"] = deepCopy(t["upstream"])
 	}
+	if r.Method == http.MethodPut && s.opts.KonnectControlPlane {
+		return s.replaceTarget(def, t, body)
+	}
 	row, kerr := s.update(def, t, body)
+	if kerr != nil {
+		return fail(kerr)
+	}
+	return ok(http.StatusOK, s.render(def, row))
+}
+
+// replaceTarget is PUT of a target on a Konnect control plane, which
+// replaces the target. Konnect's control plane (Kong/koko, the open-sourced
+// Konnect control plane) stores the request's target as a whole
+// (internal/server/admin/target_service.go UpsertTarget: res.Target =
+// req.Item, then db.Upsert), so a field the body leaves out gets its
+// default (internal/resource/target.go ProcessDefaults: weight 100; no
+// tags), the address is formatted as on an insert (validateAndFormatTarget;
+// internal/server/admin/target_test.go reads "10.60.24.7" back as
+// "10.60.24.7:8000"), and the stored created_at is kept
+// (internal/store/store.go Upsert, setCreationTimestamp). Konnect has no
+// PATCH for targets, hence the PUT (Kong/go-kong commit caa5f7b,
+// "Konnect doesn't support PATCH"); the id stays the target's.
+func (s *Server) replaceTarget(def *entityDef, t, body map[string]any) response {
+	body["id"] = t["id"]
+	body["created_at"] = t["created_at"]
+	if kerr := formatTargetInput(body); kerr != nil {
+		return fail(kerr)
+	}
+	row, kerr := s.replace(def, t, body)
 	if kerr != nil {
 		return fail(kerr)
 	}

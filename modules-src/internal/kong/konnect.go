@@ -32,7 +32,9 @@ import (
 //     under a workspace (newRequest);
 //   - plugins and plugin settings Konnect refuses (KonnectUnsupportedPlugin);
 //   - targets are updated with PUT, Konnect has no PATCH for them
-//     (KonnectUpdateMethod).
+//     (KonnectUpdateMethod);
+//   - no schema per vault implementation: a vault's config schema is a
+//     condition of the vault JSON Schema (konnectVaultSchema).
 
 // DefaultKonnectAddr is decK's default Konnect API, the US region
 // (Kong/deck cmd/root.go: defaultKonnectURL = "https://us.api.konghq.com").
@@ -366,6 +368,9 @@ func (c *Conn) konnectSchema(ctx context.Context, name string) (RawSchema, error
 		}
 		return s, nil
 	}
+	if vault, ok := strings.CutPrefix(name, "vaults/"); ok {
+		return c.konnectVaultSchema(ctx, vault)
+	}
 	js, ok := konnectJSONSchemaNames[name]
 	if !ok {
 		return nil, fmt.Errorf("reading the schema of %s: %s serves no schema for %s", name, c.konnect.describe(), name)
@@ -376,6 +381,49 @@ func (c *Conn) konnectSchema(ctx context.Context, name string) (RawSchema, error
 		return nil, ErrorFromKong(err, fmt.Sprintf("reading the schema of %s (GET %s on %s)", name, path, c.konnect.describe()))
 	}
 	return schemaFromJSONSchema(name, s), nil
+}
+
+// konnectVaultSchema is the schema of one vault implementation (what
+// GET /schemas/vaults/{name} is on a Kong node: its config record), read
+// the way GDR reads it from Konnect (Kong/go-database-reconciler
+// pkg/schema/fetchers.go fetchKonnectVaultSchema): Konnect has no schema
+// per vault, its vault JSON Schema (/v1/schemas/json/vault) holds one
+// "allOf" condition per vault, {"if": {"properties": {"name": {"const":
+// <vault>}}}, "then": {"properties": {"config": {"properties": {<vault>:
+// <config schema>}}}}}. A vault the control plane's schema does not list is
+// refused with the ones it does, where GDR would go on without a config
+// schema.
+func (c *Conn) konnectVaultSchema(ctx context.Context, vault string) (RawSchema, error) {
+	path := PathFor("v1", "schemas", "json", konnectJSONSchemaNames["vaults"])
+	js, err := c.Send(ctx, http.MethodGet, path, nil)
+	if err != nil {
+		return nil, ErrorFromKong(err, fmt.Sprintf("reading the schema of vault %s (GET %s on %s)", vault, path, c.konnect.describe()))
+	}
+	var known []string
+	for _, cond := range asList(js["allOf"]) {
+		cond := asMap(cond)
+		name, _ := asMap(asMap(asMap(asMap(cond["if"])["properties"])["name"]))["const"].(string)
+		if name == "" {
+			continue
+		}
+		known = append(known, name)
+		if name != vault {
+			continue
+		}
+		config := asMap(asMap(asMap(asMap(asMap(cond["then"])["properties"])["config"])["properties"])[vault])
+		if config == nil {
+			break
+		}
+		def := fieldFromJSONSchema(config)
+		def["required"] = true
+		return RawSchema{"fields": []any{map[string]any{"config": def}}}, nil
+	}
+	has := "none"
+	if len(known) > 0 {
+		has = strings.Join(known, ", ")
+	}
+	return nil, fmt.Errorf("name: %s has no vault named %q (its vault schema at %s has a config for: %s)",
+		c.konnect.describe(), vault, path, has)
 }
 
 // atRoot reports whether a Konnect request goes to the control plane's

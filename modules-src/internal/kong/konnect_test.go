@@ -259,6 +259,39 @@ func TestKonnect_JSONSchemasReadAsKongSchemas(t *testing.T) {
 	}
 }
 
+// A vault's config schema, which Konnect serves inside its vault JSON
+// Schema (an allOf condition on the name, read as GDR reads it), is read
+// into what GET /schemas/vaults/{name} gives on a Kong node: the config
+// record with the same fields.
+func TestKonnect_VaultSchemaReadAsKongs(t *testing.T) {
+	t.Parallel()
+	kong := kongtest.Start(t, kongemu.Options{Version: "3.9.3"})
+	kc, err := NewConn(Config{AdminURL: kong.URL, ValidateCerts: true, Timeout: 5e9})
+	require.NoError(t, err)
+	env := kongtest.StartKonnect(t)
+	c, err := NewConnContext(t.Context(), Config{Timeout: 5e9, Konnect: &KonnectConfig{ControlPlane: "default", Token: kongtest.KonnectToken, Addr: env.URL}})
+	require.NoError(t, err)
+	want, err := kc.Schema(t.Context(), "vaults/env")
+	require.NoError(t, err)
+	got, err := c.Schema(t.Context(), "vaults/env")
+	require.NoError(t, err)
+	fieldNames := func(f *FieldDef) []string {
+		var out []string
+		for _, sub := range f.Fields {
+			out = append(out, sub.Name+":"+sub.Type)
+		}
+		return out
+	}
+	require.NotNil(t, got.Field("config"))
+	assert.Equal(t, "record", got.Field("config").Type)
+	assert.ElementsMatch(t, fieldNames(want.Field("config")), fieldNames(got.Field("config")))
+
+	_, err = c.Schema(t.Context(), "vaults/aws")
+	require.Error(t, err)
+	assert.Equal(t, `name: Kong Konnect control plane "default" (`+env.Konnect.ControlPlaneID("default")+
+		`) has no vault named "aws" (its vault schema at /v1/schemas/json/vault has a config for: env)`, err.Error())
+}
+
 func TestKonnectUnsupportedPlugin(t *testing.T) {
 	t.Parallel()
 	k := &Conn{konnect: &konnectTarget{id: "0b7d4f5e-1111-4222-8333-444455556666", name: "prod"}}

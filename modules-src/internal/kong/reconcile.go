@@ -546,7 +546,8 @@ func (r *Request) doing(plan *Plan) string {
 // Apply writes the plan: create with PUT /{collection}/{id or key}
 // (idempotent, so a retried or concurrent create cannot make a duplicate)
 // or POST when there is no key, update with a PATCH of the changed fields
-// only. A 409 on create means someone else created it meanwhile: the entity
+// only (on Konnect, a PUT of the whole entity where Konnect has no PATCH:
+// KonnectUpdateMethod). A 409 on create means someone else created it meanwhile: the entity
 // is read again (Find) and compared, and updated if it differs. It returns
 // what Kong holds afterwards and the plan that was applied.
 func (c *Conn) Apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan, error) {
@@ -582,7 +583,13 @@ func (c *Conn) Apply(ctx context.Context, r *Request, plan *Plan) (Object, *Plan
 		return r.Kind.clean(created), plan, nil
 	case OpUpdate:
 		id, _ := plan.Current["id"].(string)
-		updated, err := c.Send(ctx, http.MethodPatch, r.path(id), plan.Body)
+		method, body := c.KonnectUpdateMethod(r.Kind.Collection), plan.Body
+		if method == http.MethodPut {
+			// A PUT replaces the entity: what the task leaves unchanged
+			// must be in it too, or Konnect resets it to its default.
+			body = c.wouldBe(r, plan)
+		}
+		updated, err := c.Send(ctx, method, r.path(id), body)
 		if err != nil {
 			return nil, nil, ErrorFromKong(err, r.doing(plan))
 		}

@@ -10,12 +10,21 @@ import (
 
 	"platform.ops/modules-src/internal/ansible"
 	"platform.ops/modules-src/internal/kong/kongtest"
+	kongcacertificate "platform.ops/modules-src/modules/kong_ca_certificate"
+	kongcertificate "platform.ops/modules-src/modules/kong_certificate"
 	kongconsumer "platform.ops/modules-src/modules/kong_consumer"
 	kongcredential "platform.ops/modules-src/modules/kong_consumer_credential"
+	kongdeclarative "platform.ops/modules-src/modules/kong_declarative"
 	konginfo "platform.ops/modules-src/modules/kong_info"
+	kongkey "platform.ops/modules-src/modules/kong_key"
+	kongkeyset "platform.ops/modules-src/modules/kong_key_set"
 	kongplugin "platform.ops/modules-src/modules/kong_plugin"
 	kongroute "platform.ops/modules-src/modules/kong_route"
 	kongservice "platform.ops/modules-src/modules/kong_service"
+	kongsni "platform.ops/modules-src/modules/kong_sni"
+	kongtarget "platform.ops/modules-src/modules/kong_target"
+	kongupstream "platform.ops/modules-src/modules/kong_upstream"
+	kongvault "platform.ops/modules-src/modules/kong_vault"
 )
 
 // konnectStep is one module task against the Konnect emulator.
@@ -33,11 +42,30 @@ type konnectStep struct {
 func konnectEntities(t *testing.T, env *kongtest.KonnectEnv, cp string) map[string]any {
 	t.Helper()
 	out := map[string]any{}
-	for _, c := range []string{"/services", "/routes", "/plugins", "/consumers", "/key-auths", "/acls"} {
+	for _, c := range []string{"/services", "/routes", "/plugins", "/consumers", "/key-auths", "/acls",
+		"/upstreams", "/certificates", "/snis", "/ca_certificates", "/vaults", "/key-sets", "/keys"} {
 		out[c] = env.Get(t, cp, c)["data"]
+	}
+	for _, u := range out["/upstreams"].([]any) {
+		id := u.(map[string]any)["id"].(string)
+		out["/upstreams/"+id+"/targets"] = env.Get(t, cp, "/upstreams/"+id+"/targets")["data"]
 	}
 	return out
 }
+
+// withArgs is a copy of m with the pairs kv set.
+func withArgs(m map[string]any, kv ...any) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out[kv[i].(string)] = kv[i+1]
+	}
+	return out
+}
+
+func absentArgs(m map[string]any) map[string]any { return withArgs(m, "state", "absent") }
 
 // runKonnectSteps runs the steps in order: each one changes what it says,
 // check-mode steps write nothing, and nothing in any result holds the
@@ -87,17 +115,7 @@ func TestKonnect_EveryKongModule(t *testing.T) {
 	acl := map[string]any{"consumer": "alice", "type": "acl", "group": "gold"}
 	limit := map[string]any{"name": "rate-limiting", "service": "orders", "config": map[string]any{"minute": 10, "policy": "local"}}
 	cors := map[string]any{"name": "cors", "instance_name": "orders-cors", "route": "orders-r", "config": map[string]any{"origins": []any{"https://a.test"}}}
-	with := func(m map[string]any, kv ...any) map[string]any {
-		out := map[string]any{}
-		for k, v := range m {
-			out[k] = v
-		}
-		for i := 0; i+1 < len(kv); i += 2 {
-			out[kv[i].(string)] = kv[i+1]
-		}
-		return out
-	}
-	absent := func(m map[string]any) map[string]any { return with(m, "state", "absent") }
+	with, absent := withArgs, absentArgs
 	steps := []konnectStep{
 		{name: "service check mode create", def: kongservice.Definition, args: svc, changed: true, check: true},
 		{name: "service create", def: kongservice.Definition, args: svc, changed: true},
@@ -199,4 +217,189 @@ func TestKonnect_PluginsKonnectDoesNotSupport(t *testing.T) {
 	assert.Empty(t, env.Get(t, "default", "/plugins")["data"])
 	out := env.Run(kongplugin.Definition, map[string]any{"name": "oauth2", "state": "absent"})
 	require.NotEqual(t, true, out["failed"], "removing is always possible: %v", out["msg"])
+}
+
+// TestKonnect_UpstreamsCertificatesVaultsKeys runs the modules added after
+// the first ones against a Konnect control plane: for each, --check of the
+// create (nothing written), create, the same task again, --check of a
+// one-field change, the change, delete twice. A target's weight changes
+// with a PUT of the whole target, since Konnect has no PATCH for targets
+// and its PUT replaces the target: its tags are still there afterwards.
+func TestKonnect_UpstreamsCertificatesVaultsKeys(t *testing.T) {
+	t.Parallel()
+	env := kongtest.StartKonnect(t, "prod")
+	cert := kongtest.NewCert(t, false, "a.konnect.test")
+	ca := kongtest.NewCA(t, "Konnect test CA")
+	jwk := kongtest.NewKeyPair(t, "it-key-1").JWK
+	type module struct {
+		def            *ansible.Definition
+		args, change   map[string]any
+		changed, after string // the field the change changes, and the result key
+	}
+	modules := []module{
+		{kongupstream.Definition, map[string]any{"name": "orders.internal", "tags": []any{"it"}},
+			map[string]any{"algorithm": "least-connections"}, "algorithm", "upstream"},
+		{kongtarget.Definition, map[string]any{"upstream": "orders.internal", "target": "orders-1.test", "weight": 50, "tags": []any{"it"}},
+			map[string]any{"weight": 20}, "weight", "target"},
+		{kongcertificate.Definition, map[string]any{"cert": cert.Cert, "key": cert.Key, "snis": []any{"a.konnect.test"}},
+			map[string]any{"tags": []any{"it"}}, "tags", "certificate"},
+		{kongsni.Definition, map[string]any{"name": "b.konnect.test", "certificate": "a.konnect.test"},
+			map[string]any{"tags": []any{"it"}}, "tags", "sni"},
+		{kongcacertificate.Definition, map[string]any{"cert": ca.Cert},
+			map[string]any{"tags": []any{"it"}}, "tags", "ca_certificate"},
+		{kongvault.Definition, map[string]any{"prefix": "it-env", "name": "env", "config": map[string]any{"prefix": "IT_"}},
+			map[string]any{"config": map[string]any{"prefix": "IT_OTHER_"}}, "config.prefix", "vault"},
+		{kongkeyset.Definition, map[string]any{"name": "it-jwks"},
+			map[string]any{"tags": []any{"it"}}, "tags", "key_set"},
+		{kongkey.Definition, map[string]any{"name": "it-jwk", "set": "it-jwks", "jwk": jwk},
+			map[string]any{"tags": []any{"it"}}, "tags", "key"},
+	}
+	var steps []konnectStep
+	for _, m := range modules {
+		name := m.def.Name
+		changed := m.args
+		for k, v := range m.change {
+			changed = withArgs(changed, k, v)
+		}
+		steps = append(steps,
+			konnectStep{name: name + " check mode create", def: m.def, args: m.args, changed: true, check: true},
+			konnectStep{name: name + " create", def: m.def, args: m.args, changed: true},
+			konnectStep{name: name + " again", def: m.def, args: m.args},
+			konnectStep{name: name + " check mode update", def: m.def, args: changed, changed: true, check: true},
+			konnectStep{name: name + " update", def: m.def, args: changed, changed: true},
+			konnectStep{name: name + " update again", def: m.def, args: changed},
+		)
+	}
+	// children first: an SNI before its certificate, targets before their
+	// upstream, keys before their set
+	for _, i := range []int{3, 2, 4, 1, 0, 7, 6, 5} {
+		m := modules[i]
+		steps = append(steps,
+			konnectStep{name: m.def.Name + " delete", def: m.def, args: absentArgs(m.args), changed: true},
+			konnectStep{name: m.def.Name + " delete again", def: m.def, args: absentArgs(m.args)},
+		)
+	}
+	env.Requests()
+	results := runKonnectSteps(t, env, "prod", map[string]any{}, steps)
+
+	for _, m := range modules {
+		name := m.def.Name
+		assert.Equal(t, []any{m.changed}, jsonish(results[name+" check mode update"]["changes"]), name)
+		assert.Equal(t, []any{m.changed}, jsonish(results[name+" update"]["changes"]), name)
+		predicted, real := jsonish(results[name+" check mode update"][m.after]), jsonish(results[name+" update"][m.after])
+		for _, e := range []any{predicted, real} {
+			delete(e.(map[string]any), "updated_at") // the time of the write
+		}
+		assert.Equal(t, predicted, real, "%s: check mode predicted the update", name)
+	}
+	target := results["kong_target update"]["target"].(map[string]any)
+	assert.EqualValues(t, 20, target["weight"])
+	assert.Equal(t, []any{"it"}, jsonish(target["tags"]), "the PUT carried the fields the task did not change")
+	var puts int
+	for _, r := range env.Requests() {
+		method, path, _ := strings.Cut(r, " ")
+		if strings.Contains(path, "/targets/") {
+			assert.NotEqual(t, "PATCH", method, "Konnect has no PATCH for targets: %s", r)
+			if method == "PUT" {
+				puts++
+			}
+		}
+	}
+	assert.Equal(t, 1, puts, "the weight changed with one PUT")
+	for _, c := range []string{"/upstreams", "/certificates", "/snis", "/ca_certificates", "/vaults", "/key-sets", "/keys"} {
+		assert.Empty(t, env.Get(t, "prod", c)["data"], c)
+	}
+}
+
+// A vault whose config schema Konnect's vault schema does not hold is
+// refused, naming the control plane and the vaults it has, before
+// anything is written.
+func TestKonnect_UnknownVault(t *testing.T) {
+	t.Parallel()
+	env := kongtest.StartKonnect(t)
+	out := env.Run(kongvault.Definition, map[string]any{"prefix": "it-aws", "name": "aws", "config": map[string]any{"region": "us-east-1"}})
+	require.Equal(t, true, out["failed"])
+	assert.Contains(t, out["msg"], `name: Kong Konnect control plane "default"`)
+	assert.Contains(t, out["msg"], `has no vault named "aws"`)
+	assert.Contains(t, out["msg"], "has a config for: env")
+	assert.Empty(t, env.Get(t, "default", "/vaults")["data"])
+}
+
+// kong_declarative applies every entity type to Konnect, kong_info exports
+// it in decK's format, the export applied to another control plane gives
+// the same entities, and a target's weight changed in the state is one
+// update, written with a PUT of the whole target.
+func TestKonnect_DeclarativeEveryEntity(t *testing.T) {
+	t.Parallel()
+	env := kongtest.StartKonnect(t, "prod", "staging")
+	cert := kongtest.NewCert(t, false, "shop.konnect.test")
+	ca := kongtest.NewCA(t, "Shop CA")
+	key := kongtest.NewKeyPair(t, "shop-1")
+	tags := []any{"shop"}
+	state := func(weight int) map[string]any {
+		return map[string]any{
+			"_format_version": "3.0",
+			"upstreams": []any{map[string]any{"name": "orders-backend", "tags": tags, "targets": []any{
+				map[string]any{"target": "orders-1.internal", "tags": tags},
+				map[string]any{"target": "10.0.0.7:8081", "weight": weight, "tags": tags},
+			}}},
+			"certificates": []any{map[string]any{"cert": cert.Cert, "key": cert.Key, "tags": tags,
+				"snis": []any{map[string]any{"name": "shop.konnect.test", "tags": tags}}}},
+			"ca_certificates": []any{map[string]any{"cert": ca.Cert, "tags": tags}},
+			"vaults":          []any{map[string]any{"prefix": "shop-env", "name": "env", "config": map[string]any{"prefix": "SHOP_"}, "tags": tags}},
+			"key_sets":        []any{map[string]any{"name": "shop-signing", "tags": tags}},
+			"keys": []any{map[string]any{"name": "shop-1", "kid": "shop-1", "jwk": key.JWK,
+				"set": map[string]any{"name": "shop-signing"}, "tags": tags}},
+		}
+	}
+	on := func(cp string, args map[string]any) map[string]any {
+		return withArgs(args, "konnect_control_plane", cp)
+	}
+	declare := func(cp string, st map[string]any) map[string]any {
+		t.Helper()
+		out := env.Run(kongdeclarative.Definition, on(cp, map[string]any{"state": st}))
+		require.NotEqual(t, true, out["failed"], "%v", out["msg"])
+		return out
+	}
+	export := func(cp string) map[string]any {
+		t.Helper()
+		out := env.Run(konginfo.Definition, on(cp, map[string]any{"format": "deck", "select_tags": tags, "include_secrets": true}))
+		require.NotEqual(t, true, out["failed"], "%v", out["msg"])
+		return jsonish(out["state"]).(map[string]any)
+	}
+
+	assert.Equal(t, true, declare("prod", state(30))["changed"])
+	again := declare("prod", state(30))
+	assert.Equal(t, false, again["changed"], "%v", again["changes"])
+
+	fromProd := export("prod")
+	for _, k := range []string{"upstreams", "certificates", "ca_certificates", "vaults", "key_sets", "keys"} {
+		assert.Len(t, fromProd[k], 1, k)
+	}
+	assert.Equal(t, true, declare("staging", fromProd)["changed"])
+	again = declare("staging", fromProd)
+	assert.Equal(t, false, again["changed"], "%v", again["changes"])
+	assert.Equal(t, fromProd, export("staging"), "staging holds what prod holds")
+
+	env.Requests()
+	reweighted := declare("prod", state(60))
+	assert.Equal(t, []any{map[string]any{"type": "targets", "name": "10.0.0.7:8081 of upstream orders-backend",
+		"path": "upstreams[0].targets[1]", "action": "update", "fields": []any{"weight"}}}, jsonish(reweighted["changes"]))
+	var methods []string
+	for _, r := range env.Requests() {
+		if method, path, _ := strings.Cut(r, " "); strings.Contains(path, "/targets/") && method != "GET" {
+			methods = append(methods, method)
+		}
+	}
+	assert.Equal(t, []string{"PUT"}, methods)
+	up := env.Get(t, "prod", "/upstreams/orders-backend/targets/10.0.0.7:8081")
+	assert.Equal(t, float64(60), up["weight"])
+	assert.Equal(t, tags, up["tags"], "the PUT carried the fields the state did not change")
+}
+
+func jsonish(v any) any {
+	b, _ := json.Marshal(v)
+	var out any
+	_ = json.Unmarshal(b, &out)
+	return out
 }
