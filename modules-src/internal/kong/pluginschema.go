@@ -98,6 +98,15 @@ func (ps *PluginSchema) PrepareConfig(user map[string]any) (Object, error) {
 	return prepareRecord(ps.Config, Normalize(user), "config")
 }
 
+// Prepare gives an entity's fields (a state's, as written) what Kong will
+// hold for them, as PrepareConfig does for a plugin's config: strings typed
+// by the schema ("30" for an integer weight, as Ansible templates produce),
+// deprecated shorthand fields moved to the fields they stand for. path
+// names the entity in messages. Fields the schema does not know are kept.
+func (s *Schema) Prepare(fields map[string]any, path string) (Object, error) {
+	return prepareRecord(s.Root, Normalize(fields), path)
+}
+
 func prepareRecord(rec *FieldDef, in map[string]any, path string) (Object, error) {
 	out := Object{}
 	// Real fields first, so a shorthand never overrides a field the user

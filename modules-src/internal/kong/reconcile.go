@@ -414,17 +414,23 @@ func overlay(base, top Object) Object {
 // A pending ref leaves its field out of the validation (its id is not known)
 // and the cache key unchecked (nothing can hold a key with it yet).
 func (c *Conn) Check(ctx context.Context, r *Request, plan *Plan) (Object, error) {
+	would := c.wouldBe(r, plan)
+	for _, ref := range r.missing {
+		// Its id is not known yet, and Kong's validation checks the
+		// entity's own fields, not that a foreign key exists: a stand-in
+		// id lets the rest be validated (a credential's consumer and a
+		// target's upstream are required).
+		if ref.Field != "" {
+			would[ref.Field] = Object{"id": pendingID}
+		}
+	}
+	if err := c.dropTransient(ctx, r.Kind, would); err != nil {
+		return nil, err
+	}
+	if err := c.Validate(ctx, r.Kind, would, r.Kind.Describe(r.Select)); err != nil {
+		return nil, err
+	}
 	if !r.missingParent() {
-		would := c.wouldBe(r, plan)
-		for _, ref := range r.missing {
-			delete(would, ref.Field)
-		}
-		if err := c.dropTransient(ctx, r.Kind, would); err != nil {
-			return nil, err
-		}
-		if err := c.Validate(ctx, r.Kind, would, r.Kind.Describe(r.Select)); err != nil {
-			return nil, err
-		}
 		if err := c.checkUnique(ctx, r, plan); err != nil {
 			return nil, err
 		}
@@ -464,6 +470,10 @@ func setsRecordOverNull(patch, current Object) bool {
 	}
 	return false
 }
+
+// pendingID stands in, for check mode's validation, for the id of an
+// entity not created yet (a pending Ref).
+const pendingID = "00000000-0000-4000-8000-000000000000"
 
 // wouldBe is the entity check mode validates: the create body, or the
 // current entity with the patch merged in, without the fields Kong fills.

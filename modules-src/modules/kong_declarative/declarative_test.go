@@ -505,3 +505,32 @@ func TestVault_RefusedOnKong28(t *testing.T) {
 	assert.Equal(t, true, out["failed"])
 	assert.Contains(t, out["msg"], "vaults[0]: vault needs Kong 3.0 or newer")
 }
+
+// TestStringsTypedBySchema: Ansible's templating writes a number or a
+// boolean inside a dict as a string ("{{ port }}" gives "8080"); the state
+// is typed by Kong's schemas, in check mode as in the real run, so Kong
+// gets numbers and a rerun sees no change.
+func TestStringsTypedBySchema(t *testing.T) {
+	t.Parallel()
+	env := kongtest.Start(t, kongemu.Options{})
+	state := map[string]any{"_format_version": "3.0",
+		"services": []any{map[string]any{"name": "s", "host": "a.internal", "port": "8080", "retries": "3",
+			"routes":  []any{map[string]any{"name": "r", "paths": []any{"/a"}, "strip_path": "false"}},
+			"plugins": []any{map[string]any{"name": "rate-limiting", "config": map[string]any{"minute": "20"}}}}},
+		"upstreams": []any{map[string]any{"name": "u", "targets": []any{map[string]any{"target": "t.internal", "weight": "30"}}}},
+	}
+	check := apply(env, map[string]any{"state": state}, "check_mode")
+	requireOK(t, check)
+	requireOK(t, apply(env, map[string]any{"state": state}))
+	assert.EqualValues(t, 8080, env.Get(t, "/services/s")["port"])
+	assert.Equal(t, false, env.Get(t, "/routes/r")["strip_path"])
+	assert.EqualValues(t, 30, env.Get(t, "/upstreams/u/targets")["data"].([]any)[0].(map[string]any)["weight"])
+	again := apply(env, map[string]any{"state": state})
+	requireOK(t, again)
+	assert.Equal(t, false, again["changed"], "%v", again["changes"])
+
+	state["services"].([]any)[0].(map[string]any)["port"] = "eighty"
+	bad := apply(env, map[string]any{"state": state})
+	assert.Equal(t, true, bad["failed"])
+	assert.Contains(t, bad["msg"], `services[0].port must be an integer, got "eighty"`)
+}

@@ -126,10 +126,20 @@ func checkRecord(rec *kong.FieldDef, v map[string]any, path string, errs *Errors
 // them: decK's sugar expanded (a service's url), route paths in this
 // node's syntax, a plugin's config prepared by its schema (deprecated
 // names moved, strings typed), and the select tags added.
-func (r *run) desired(e *Entity) (kong.Object, error) {
+func (r *run) desired(ctx context.Context, e *Entity) (kong.Object, error) {
 	f := kong.DeepCopy(kong.Normalize(e.Fields))
 	if f == nil {
 		f = kong.Object{}
+	}
+	// Strings typed by the schema ("30" for an integer, as Ansible's
+	// templating writes a number inside a dict), deprecated shorthand
+	// fields moved to the fields they stand for; a plugin's config too.
+	schema, err := r.kindOf(e.Type, f).EntitySchema(ctx, r.c)
+	if err != nil {
+		return nil, err
+	}
+	if f, err = schema.Prepare(f, e.Path); err != nil {
+		return nil, &Error{Path: e.Path, Msg: err.Error()}
 	}
 	bad := func(field, format string, args ...any) error {
 		return &Error{Path: e.Path + "." + field, Msg: fmt.Sprintf(format, args...)}
@@ -187,13 +197,6 @@ func (r *run) desired(e *Entity) (kong.Object, error) {
 	case Plugins:
 		name, _ := f["name"].(string)
 		ps := r.schemas[name]
-		if cfg, ok := f["config"].(map[string]any); ok {
-			prepared, err := ps.PrepareConfig(cfg)
-			if err != nil {
-				return nil, &Error{Path: e.Path, Msg: err.Error()}
-			}
-			f["config"] = prepared
-		}
 		for _, sc := range kong.PluginScopes {
 			if ps.Pinned[sc.Field] && e.Refs[sc.Field] != nil {
 				return nil, bad(sc.Field, "plugin %s cannot be scoped to a %s (its schema requires %s to be null)", name, strings.ReplaceAll(sc.Field, "_", " "), sc.Field)

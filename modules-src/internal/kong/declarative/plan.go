@@ -344,7 +344,7 @@ func byLevel() []*Type {
 // it and plans its request.
 func (r *run) planEntity(ctx context.Context, n *node) error {
 	e := n.e
-	fields, err := r.desired(e)
+	fields, err := r.desired(ctx, e)
 	if err != nil {
 		return err
 	}
