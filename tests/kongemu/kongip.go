@@ -229,8 +229,6 @@ func isValidIPOrCIDR(s string) bool {
 	return isValidIP(s) || isValidCIDR(s, false) || isValidCIDR(s, true)
 }
 
-func isValidIPOrCIDRv4(s string) bool { return isValidIPv4(s) || isValidCIDR(s, false) }
-
 var headerNameRE = regexp.MustCompile(`^[a-zA-Z0-9-_]+$`)
 
 // headerNameError is kong.tools.http validate_header_name's error, "" when valid.

@@ -81,13 +81,6 @@ func kongWildcardHost(v any) (bool, string) {
 	return kongSNI(host)
 }
 
-func kongIP(v any) (bool, string) {
-	if isValidIP(str(v)) {
-		return true, ""
-	}
-	return false, "not an ip address: " + str(v)
-}
-
 func kongIPOrCIDR(v any) (bool, string) {
 	if isValidIPOrCIDR(str(v)) {
 		return true, ""

@@ -3,9 +3,9 @@ package kongemu
 import (
 	"bytes"
 	"crypto"
+	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
@@ -272,23 +272,24 @@ func loadJWK(j map[string]any) bool {
 		pub := &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(e).Int64())}
 		return pub.N.Sign() > 0 && pub.E > 1
 	case "EC":
-		var curve elliptic.Curve
-		switch j["crv"] {
-		case "P-256":
-			curve = elliptic.P256()
-		case "P-384":
-			curve = elliptic.P384()
-		case "P-521":
-			curve = elliptic.P521()
-		default:
-			return false
-		}
+		curves := map[any]struct {
+			curve ecdh.Curve
+			size  int
+		}{"P-256": {ecdh.P256(), 32}, "P-384": {ecdh.P384(), 48}, "P-521": {ecdh.P521(), 66}}
+		c, known := curves[j["crv"]]
 		x, ok1 := b64url(j["x"])
 		y, ok2 := b64url(j["y"])
-		if !ok1 || !ok2 {
+		if !known || !ok1 || !ok2 || len(x) > c.size || len(y) > c.size {
 			return false
 		}
-		return curve.IsOnCurve(new(big.Int).SetBytes(x), new(big.Int).SetBytes(y))
+		// The uncompressed point 04 || X || Y: crypto/ecdh refuses one that
+		// is not on the curve.
+		point := make([]byte, 1+2*c.size)
+		point[0] = 4
+		copy(point[1+c.size-len(x):1+c.size], x)
+		copy(point[1+2*c.size-len(y):], y)
+		_, err := c.curve.NewPublicKey(point)
+		return err == nil
 	case "OKP":
 		x, ok := b64url(j["x"])
 		if !ok {

@@ -21,13 +21,13 @@ import (
 // material is throwaway PEM and JWK material for the certificate and key
 // checks, generated once per test binary.
 type material struct {
-	rsaCert, rsaKey, rsaPub     string // self-signed RSA, its private and public key
-	rsa2Cert, rsa2Key           string // a second RSA pair
-	ecCert, ecKey, ecPub        string // self-signed ECDSA P-256
-	ca, expiredCA, twoCAs       string // a CA, an expired CA, two CAs in one PEM
-	rsaJWK, ecJWK, rsaJWKNoKid  map[string]any
-	garbagePEM                  string // a PEM block that holds no certificate
-	rsaKeyPKCS8, rsa2KeyPEMOnly string
+	rsaCert, rsaKey, rsaPub    string // self-signed RSA, its private and public key
+	rsa2Cert, rsa2Key          string // a second RSA pair
+	ecCert, ecKey, ecPub       string // self-signed ECDSA P-256
+	ca, expiredCA, twoCAs      string // a CA, an expired CA, two CAs in one PEM
+	rsaJWK, ecJWK, rsaJWKNoKid map[string]any
+	garbagePEM                 string // a PEM block that holds no certificate
+	rsaKeyPKCS8                string
 }
 
 var (
