@@ -181,7 +181,7 @@ integration-ssh:
 ANSIBLE_CORE_MATRIX := 2.18
 
 .PHONY: matrix
-matrix: build maybe-emulator test-tree
+matrix: build emulator test-tree
 	@for v in $(ANSIBLE_CORE_MATRIX); do bash tests/matrix/run.sh $$v; done
 
 # AWX: the credential type and execution-environment.yml checked against
