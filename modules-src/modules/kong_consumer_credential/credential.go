@@ -95,7 +95,13 @@ func run(ctx context.Context, m *ansible.Module) (ansible.Result, error) {
 		m.Warn("update_password=always: Kong holds this password as given (not hashed), so nothing was sent")
 	}
 	res := out.Result(m.Diff)
-	if p.Bool("exclusive") {
+	switch {
+	case !p.Bool("exclusive"):
+	case len(req.Missing()) > 0:
+		// check mode, the consumer still to be created by an earlier
+		// task: it has no other credentials to remove (and no id)
+		res["removed"] = []string{}
+	default:
 		if err := removeOthers(ctx, m, conn, ctype, req.Parent[1], out.Entity, res); err != nil {
 			return nil, err
 		}

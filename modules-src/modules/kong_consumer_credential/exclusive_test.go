@@ -77,3 +77,16 @@ func TestExclusive_AclKeepsOnlyThisGroupAndIsRefusedForAbsent(t *testing.T) {
 	assert.Equal(t, true, out["failed"])
 	assert.Equal(t, "exclusive is used with state=present only (it removes the consumer's other credentials of the type)", out["msg"])
 }
+
+// In check mode, exclusive=true for a consumer an earlier task creates
+// predicts the create and no removal; it used to fail with "internal
+// error: runtime error: index out of range" (found by
+// FuzzKongConsumerCredential, testdata/fuzz in modules/all).
+func TestExclusive_CheckModeForAConsumerStillToBeCreated(t *testing.T) {
+	env, _ := startWithConsumer(t, kongVersions[0])
+	out := env.Run(Definition, map[string]any{"consumer": "nobody-yet", "type": "acl", "group": "gold", "exclusive": true, "_ansible_check_mode": true})
+	requireOK(t, out)
+	assert.Equal(t, true, out["changed"])
+	assert.Equal(t, "create", out["operation"])
+	assert.Equal(t, []any{}, out["removed"])
+}
