@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -21,6 +22,9 @@ type store struct {
 	// and decK's benchmarks, 10,000 entities) quadratic. Built on first
 	// use, kept up to date by put and remove, the only writers of rows.
 	indexes map[string][]*index // by dao
+	// indexMu guards indexes: an index is built on first use, which may be
+	// a read that runs under the Server's read lock next to other reads.
+	indexMu sync.Mutex
 }
 
 // index maps the values of fields (one field, or a cache key's tuple) to
@@ -78,6 +82,8 @@ func tupleKey(row map[string]any, fields []string) (string, bool) {
 
 // indexOf returns the index of dao over fields, building it on first use.
 func (s *store) indexOf(dao string, fields ...string) *index {
+	s.indexMu.Lock()
+	defer s.indexMu.Unlock()
 	for _, ix := range s.indexes[dao] {
 		if slicesEqual(ix.fields, fields) {
 			return ix
