@@ -78,6 +78,7 @@ options:
         Leave out every value equal to Kong's default (service and route fields from C(GET /schemas/services) and
         C(/schemas/routes), plugin config from C(GET /schemas/plugins/{name})), for a short export.
       - Applying a short export gives the same entities, since Kong fills the defaults back in.
+      - 'C(format=modules) only: C(format=deck) writes every field, as C(deck dump) does.'
     type: bool
     default: false
   format:

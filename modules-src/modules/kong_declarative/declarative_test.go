@@ -534,3 +534,16 @@ func TestStringsTypedBySchema(t *testing.T) {
 	assert.Equal(t, true, bad["failed"])
 	assert.Contains(t, bad["msg"], `services[0].port must be an integer, got "eighty"`)
 }
+
+// TestDiff_RefOutsideTheTagsByName: a route of the state on a service Kong
+// holds outside the select tags shows that service by name in its diff.
+func TestDiff_RefOutsideTheTagsByName(t *testing.T) {
+	t.Parallel()
+	env := kongtest.Start(t, kongemu.Options{})
+	env.Send(t, http.MethodPut, "/services/legacy", map[string]any{"host": "legacy.internal"})
+	state := map[string]any{"_format_version": "3.0", "routes": []any{map[string]any{"name": "r", "paths": []any{"/r"}, "service": map[string]any{"name": "legacy"}}}}
+	out := apply(env, map[string]any{"state": state, "select_tags": []any{"team"}}, "diff")
+	requireOK(t, out)
+	after := jsonish(out["diff"]).([]any)[0].(map[string]any)["after"].(map[string]any)
+	assert.Equal(t, map[string]any{"name": "legacy"}, after["service"])
+}

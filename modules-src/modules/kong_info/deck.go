@@ -14,6 +14,9 @@ import (
 // which kong_declarative and deck sync apply to another Kong.
 func exportDeck(ctx context.Context, m *ansible.Module, conn *kong.Conn) (ansible.Result, error) {
 	p := m.Params
+	if p.Bool("drop_defaults") {
+		return nil, fmt.Errorf("drop_defaults applies to format: modules; format: deck writes every field as deck dump does (kong_declarative's strict mode fills Kong's defaults back in anyway)")
+	}
 	state, omitted, warnings, err := declarative.Export(ctx, conn, declarative.ExportOptions{
 		SelectTags:     p.Strings("select_tags"),
 		Service:        p.String("service"),

@@ -162,3 +162,11 @@ func TestDeckExport_OneServiceOrATagSet(t *testing.T) {
 	assert.Equal(t, true, missing["failed"])
 	assert.Contains(t, missing["msg"], `service "nope" does not exist`)
 }
+
+func TestDeckExport_DropDefaultsIsRefused(t *testing.T) {
+	t.Parallel()
+	env := kongtest.Start(t, kongemu.Options{})
+	out := env.Run(Definition, map[string]any{"format": "deck", "all_services": true, "drop_defaults": true})
+	assert.Equal(t, true, out["failed"])
+	assert.Contains(t, out["msg"], "drop_defaults applies to format: modules")
+}

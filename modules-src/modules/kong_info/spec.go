@@ -56,6 +56,7 @@ var Definition = &ansible.Definition{
 				Description: []string{
 					"Leave out every value equal to Kong's default (service and route fields from C(GET /schemas/services) and C(/schemas/routes), plugin config from C(GET /schemas/plugins/{name})), for a short export.",
 					"Applying a short export gives the same entities, since Kong fills the defaults back in.",
+					"C(format=modules) only: C(format=deck) writes every field, as C(deck dump) does.",
 				},
 			},
 			"missing": {

@@ -237,5 +237,14 @@ func (r *run) nameOf(t *Type, id string) string {
 	if n := r.created[t.Key+"|"+strings.ToLower(id)]; n != nil {
 		return n.e.name()
 	}
+	// An entity the read did not cover (outside the select tags) that a
+	// ref named and lookupKong found.
+	r.lookupMu.Lock()
+	defer r.lookupMu.Unlock()
+	for key, found := range r.lookups {
+		if typ, value, _ := strings.Cut(key, "|"); typ == t.Key && strings.EqualFold(found, id) && !kong.IsUUID(value) {
+			return value
+		}
+	}
 	return ""
 }
