@@ -94,10 +94,19 @@ deps:
 
 # --- tests -------------------------------------------------------------------
 
-test: deps vet fmt-check staticcheck unit race fuzz-short conformance sanity units lint integration test-installed
-	@echo "make test: all green"
-# Appended after the prerequisites above (make runs the recipe's rule's first).
-test: awx awx-deploy matrix
+# In this order; each stage's seconds are printed at the end so a slow one
+# shows in CI's log (make test must stay well under 15 minutes).
+TEST_STAGES := deps vet fmt-check staticcheck unit race fuzz-short conformance sanity units lint integration \
+	test-installed awx awx-deploy matrix
+
+test:
+	@begin=$$EPOCHREALTIME; times=""; \
+	for stage in $(TEST_STAGES); do \
+		start=$$EPOCHREALTIME; \
+		$(MAKE) --no-print-directory $$stage; \
+		times="$$times $$stage $$(awk "BEGIN { printf \"%.0f\", $$EPOCHREALTIME - $$start }")s"; \
+	done; \
+	echo "make test: all green in $$(awk "BEGIN { printf \"%.0f\", $$EPOCHREALTIME - $$begin }") s:$$times"
 
 vet:
 	$(GO) vet ./...
