@@ -1,15 +1,11 @@
 package kongcacertificate
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
-	"platform.ops/modules-src/internal/ansible"
 	"platform.ops/modules-src/internal/kong"
 	"platform.ops/modules-src/internal/kong/kongtest"
 	"platform.ops/modules-src/internal/kong/predicttest"
@@ -18,15 +14,7 @@ import (
 
 func TestDefinition_IsConsistent(t *testing.T) {
 	t.Parallel()
-	require.NoError(t, Definition.Check())
-	var examples []map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Examples), &examples), "EXAMPLES must be YAML")
-	for _, ex := range examples {
-		assert.Contains(t, ex, "platform.ops.kong_ca_certificate", "every example uses the module")
-	}
-	var returns map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Returns), &returns), "RETURN must be YAML")
-	assert.Contains(t, returns, "ca_certificate")
+	kongtest.CheckDefinition(t, Definition, "ca_certificate")
 }
 
 func TestBadInput(t *testing.T) {
@@ -34,29 +22,13 @@ func TestBadInput(t *testing.T) {
 	ca := kongtest.NewCA(t, "ca")
 	digest, err := kong.CertDigest(ca.Cert)
 	require.NoError(t, err)
-	tests := []struct {
-		name string
-		args map[string]any
-		msg  string
-	}{
+	tests := kongtest.BadInputs{
 		{"something to find it by", map[string]any{"tags": []any{"a"}}, "one of the following is required: id, cert, cert_digest"},
 		{"cert must be PEM", map[string]any{"cert": "not a certificate"}, "cert is not a PEM certificate (expected a -----BEGIN CERTIFICATE----- block)"},
 		{"digest must be the cert's", map[string]any{"cert": ca.Cert, "cert_digest": strings.Repeat("0", 64)},
 			"cert_digest " + strings.Repeat("0", 64) + " is not the digest of cert (" + digest + ")"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			args := map[string]any{"admin_url": "http://127.0.0.1:1", "admin_retries": 0}
-			for k, v := range tc.args {
-				args[k] = v
-			}
-			out := ansible.Execute(context.Background(), Definition, args)
-			assert.Equal(t, true, out["failed"], out)
-			assert.Contains(t, out["msg"], tc.msg)
-			assert.Equal(t, false, out["changed"])
-		})
-	}
+	kongtest.RefuseBadInput(t, Definition, tests)
 }
 
 // TestPrediction: on Kong 3.9.3 and 2.8.5, --check writes nothing and

@@ -1,24 +1,16 @@
 package kongconsumercredential
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
-	"platform.ops/modules-src/internal/ansible"
+	"platform.ops/modules-src/internal/kong/kongtest"
 )
 
 func TestDefinition_IsConsistent(t *testing.T) {
 	t.Parallel()
-	require.NoError(t, Definition.Check())
-	var examples []map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Examples), &examples), "EXAMPLES must be YAML")
-	var returns map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Returns), &returns), "RETURN must be YAML")
-	assert.Contains(t, returns, "credential")
+	kongtest.CheckDefinition(t, Definition, "credential")
 	for _, name := range []string{"key", "password", "secret"} {
 		assert.True(t, Definition.Spec.Options[name].NoLog, "%s is no_log", name)
 	}
@@ -26,11 +18,7 @@ func TestDefinition_IsConsistent(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		args map[string]any
-		msg  string
-	}{
+	tests := kongtest.BadInputs{
 		{"consumer is required", map[string]any{"type": "acl", "group": "g"},
 			"missing required arguments: consumer"},
 		{"type has choices", map[string]any{"consumer": "a", "type": "oauth3"},
@@ -50,17 +38,5 @@ func TestBadInput(t *testing.T) {
 		{"id must be a uuid", map[string]any{"consumer": "a", "type": "acl", "id": "x"},
 			`id must be the UUID of the credential, such as 9f3c6b0e-1111-4222-8333-444455556666, got "x"`},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			args := map[string]any{"admin_url": "http://127.0.0.1:1", "admin_retries": 0}
-			for k, v := range tc.args {
-				args[k] = v
-			}
-			out := ansible.Execute(context.Background(), Definition, args)
-			assert.Equal(t, true, out["failed"], out)
-			assert.Contains(t, out["msg"], tc.msg)
-			assert.Equal(t, false, out["changed"])
-		})
-	}
+	kongtest.RefuseBadInput(t, Definition, tests)
 }

@@ -1,38 +1,23 @@
 package kongkey
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
-	"platform.ops/modules-src/internal/ansible"
 	"platform.ops/modules-src/internal/kong/kongtest"
 	"platform.ops/tests/kongemu"
 )
 
 func TestDefinition_IsConsistent(t *testing.T) {
 	t.Parallel()
-	require.NoError(t, Definition.Check())
-	var examples []map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Examples), &examples), "EXAMPLES must be YAML")
-	for _, ex := range examples {
-		assert.Contains(t, ex, "platform.ops.kong_key", "every example uses the module")
-	}
-	var returns map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Returns), &returns), "RETURN must be YAML")
-	assert.Contains(t, returns, "key")
+	kongtest.CheckDefinition(t, Definition, "key")
 }
 
 func TestBadInput(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		args map[string]any
-		msg  string
-	}{
+	tests := kongtest.BadInputs{
 		{"name or id is required", map[string]any{"kid": "k"}, "one of the following is required: name, id"},
 		{"jwk or pem, not both", map[string]any{"name": "k", "jwk": "{}", "pem": map[string]any{"public_key": "x"}},
 			"parameters are mutually exclusive: jwk|pem"},
@@ -43,19 +28,7 @@ func TestBadInput(t *testing.T) {
 		{"set must not be empty", map[string]any{"name": "k", "set": ""}, "set must not be empty"},
 		{"id must be a uuid", map[string]any{"id": "k1"}, `got "k1" (use name to select a key by name)`},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			args := map[string]any{"admin_url": "http://127.0.0.1:1", "admin_retries": 0}
-			for k, v := range tc.args {
-				args[k] = v
-			}
-			out := ansible.Execute(context.Background(), Definition, args)
-			assert.Equal(t, true, out["failed"], out)
-			assert.Contains(t, out["msg"], tc.msg)
-			assert.Equal(t, false, out["changed"])
-		})
-	}
+	kongtest.RefuseBadInput(t, Definition, tests)
 }
 
 func TestKong28_HasNoKeys(t *testing.T) {

@@ -1,57 +1,29 @@
 package kongkeyset
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
-	"platform.ops/modules-src/internal/ansible"
 	"platform.ops/modules-src/internal/kong/kongtest"
 	"platform.ops/tests/kongemu"
 )
 
 func TestDefinition_IsConsistent(t *testing.T) {
 	t.Parallel()
-	require.NoError(t, Definition.Check())
-	var examples []map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Examples), &examples), "EXAMPLES must be YAML")
-	for _, ex := range examples {
-		assert.Contains(t, ex, "platform.ops.kong_key_set", "every example uses the module")
-	}
-	var returns map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Returns), &returns), "RETURN must be YAML")
-	assert.Contains(t, returns, "key_set")
+	kongtest.CheckDefinition(t, Definition, "key_set")
 }
 
 func TestBadInput(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		args map[string]any
-		msg  string
-	}{
+	tests := kongtest.BadInputs{
 		{"name or id is required", map[string]any{"tags": []any{"a"}}, "one of the following is required: name, id"},
 		{"id must be a uuid", map[string]any{"id": "jwks"},
 			`id must be a UUID such as 9f3c6b0e-1111-4222-8333-444455556666, got "jwks" (use name to select a key set by name)`},
 		{"name must not be empty", map[string]any{"name": ""}, "name must not be empty"},
 		{"unknown option", map[string]any{"name": "s", "keys": []any{"k"}}, "Unsupported parameters for (kong_key_set) module: keys."},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			args := map[string]any{"admin_url": "http://127.0.0.1:1", "admin_retries": 0}
-			for k, v := range tc.args {
-				args[k] = v
-			}
-			out := ansible.Execute(context.Background(), Definition, args)
-			assert.Equal(t, true, out["failed"], out)
-			assert.Contains(t, out["msg"], tc.msg)
-			assert.Equal(t, false, out["changed"])
-		})
-	}
+	kongtest.RefuseBadInput(t, Definition, tests)
 }
 
 // Kong added key sets in 3.1: against 2.8 the task fails after GET / with

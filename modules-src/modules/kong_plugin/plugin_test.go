@@ -8,7 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
 	"platform.ops/modules-src/internal/kong/kongtest"
 	"platform.ops/tests/kongemu"
@@ -47,12 +46,7 @@ func requireOK(t *testing.T, out map[string]any) {
 
 func TestDefinition_IsConsistent(t *testing.T) {
 	t.Parallel()
-	require.NoError(t, Definition.Check())
-	var examples []map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Examples), &examples), "EXAMPLES must be YAML")
-	var returns map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Returns), &returns), "RETURN must be YAML")
-	assert.Contains(t, returns, "plugin")
+	kongtest.CheckDefinition(t, Definition, "plugin")
 }
 
 func TestPlugin_Lifecycle(t *testing.T) {

@@ -1,45 +1,20 @@
 package kongroute
 
 import (
-	"context"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
-
-	"platform.ops/modules-src/internal/ansible"
+	"platform.ops/modules-src/internal/kong/kongtest"
 )
 
 func TestDefinition_IsConsistent(t *testing.T) {
 	t.Parallel()
-	require.NoError(t, Definition.Check())
-	var examples []map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Examples), &examples), "EXAMPLES must be YAML")
-	for _, ex := range examples {
-		assert.Contains(t, ex, "platform.ops.kong_route", "every example uses the module")
-	}
-	var returns map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Returns), &returns), "RETURN must be YAML")
-	assert.Contains(t, returns, "route")
-	for key, v := range returns {
-		desc := v.(map[string]any)["description"]
-		if list, ok := desc.([]any); ok {
-			for i, line := range list {
-				assert.IsType(t, "", line, "RETURN %s description line %d must be a string (quote lines holding ': ')", key, i)
-			}
-		}
-	}
+	kongtest.CheckDefinition(t, Definition, "route")
 }
 
 func TestBadInput(t *testing.T) {
 	t.Parallel()
 	// None of these reach Kong: admin_url points at a port nothing listens on.
-	tests := []struct {
-		name string
-		args map[string]any
-		msg  string
-	}{
+	tests := kongtest.BadInputs{
 		{"name or id is required", map[string]any{"paths": []any{"/a"}},
 			"one of the following is required: name, id"},
 		{"id must be a uuid", map[string]any{"id": "my-route"},
@@ -57,17 +32,5 @@ func TestBadInput(t *testing.T) {
 		{"unknown option", map[string]any{"name": "r", "path": "/a"},
 			"Unsupported parameters for (kong_route) module: path."},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			args := map[string]any{"admin_url": "http://127.0.0.1:1", "admin_retries": 0}
-			for k, v := range tc.args {
-				args[k] = v
-			}
-			out := ansible.Execute(context.Background(), Definition, args)
-			assert.Equal(t, true, out["failed"], out)
-			assert.Contains(t, out["msg"], tc.msg)
-			assert.Equal(t, false, out["changed"])
-		})
-	}
+	kongtest.RefuseBadInput(t, Definition, tests)
 }

@@ -5,30 +5,20 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
 	"platform.ops/modules-src/internal/ansible"
+	"platform.ops/modules-src/internal/kong/kongtest"
 )
 
 func TestDefinition_IsConsistent(t *testing.T) {
 	t.Parallel()
-	require.NoError(t, Definition.Check())
-	var examples []map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Examples), &examples), "EXAMPLES must be YAML")
-	var returns map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Returns), &returns), "RETURN must be YAML")
-	assert.Contains(t, returns, "service")
+	kongtest.CheckDefinition(t, Definition, "service")
 }
 
 func TestBadInput(t *testing.T) {
 	t.Parallel()
 	// None of these reach Kong: admin_url points at a port nothing listens on.
-	tests := []struct {
-		name string
-		args map[string]any
-		msg  string
-	}{
+	tests := kongtest.BadInputs{
 		{"name or id is required", map[string]any{"host": "a.test"},
 			"one of the following is required: name, id"},
 		{"url excludes host", map[string]any{"name": "s", "url": "http://a.test", "host": "b.test"},
@@ -48,19 +38,7 @@ func TestBadInput(t *testing.T) {
 		{"admin_url must be a URL", map[string]any{"name": "s", "admin_url": "localhost:8001"},
 			`admin_url must be an http:// or https:// URL such as http://localhost:8001, got "localhost:8001"`},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			args := map[string]any{"admin_url": "http://127.0.0.1:1", "admin_retries": 0}
-			for k, v := range tc.args {
-				args[k] = v
-			}
-			out := ansible.Execute(context.Background(), Definition, args)
-			assert.Equal(t, true, out["failed"], out)
-			assert.Contains(t, out["msg"], tc.msg)
-			assert.Equal(t, false, out["changed"])
-		})
-	}
+	kongtest.RefuseBadInput(t, Definition, tests)
 }
 
 func TestUnreachableAdminAPI_SaysSo(t *testing.T) {

@@ -1,14 +1,10 @@
 package kongsni
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
-	"platform.ops/modules-src/internal/ansible"
 	"platform.ops/modules-src/internal/kong"
 	"platform.ops/modules-src/internal/kong/kongtest"
 	"platform.ops/modules-src/internal/kong/predicttest"
@@ -17,41 +13,17 @@ import (
 
 func TestDefinition_IsConsistent(t *testing.T) {
 	t.Parallel()
-	require.NoError(t, Definition.Check())
-	var examples []map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Examples), &examples), "EXAMPLES must be YAML")
-	for _, ex := range examples {
-		assert.Contains(t, ex, "platform.ops.kong_sni", "every example uses the module")
-	}
-	var returns map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Returns), &returns), "RETURN must be YAML")
-	assert.Contains(t, returns, "sni")
+	kongtest.CheckDefinition(t, Definition, "sni")
 }
 
 func TestBadInput(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		args map[string]any
-		msg  string
-	}{
+	tests := kongtest.BadInputs{
 		{"name or id is required", map[string]any{"certificate": "a.test"}, "one of the following is required: name, id"},
 		{"certificate must not be empty", map[string]any{"name": "a.test", "certificate": ""}, "certificate must not be empty"},
 		{"id must be a uuid", map[string]any{"id": "a.test"}, "(use name to select an SNI by name)"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			args := map[string]any{"admin_url": "http://127.0.0.1:1", "admin_retries": 0}
-			for k, v := range tc.args {
-				args[k] = v
-			}
-			out := ansible.Execute(context.Background(), Definition, args)
-			assert.Equal(t, true, out["failed"], out)
-			assert.Contains(t, out["msg"], tc.msg)
-			assert.Equal(t, false, out["changed"])
-		})
-	}
+	kongtest.RefuseBadInput(t, Definition, tests)
 }
 
 // TestPrediction: on Kong 3.9.3 and 2.8.5, --check writes nothing and

@@ -1,14 +1,11 @@
 package kongtarget
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
-	"platform.ops/modules-src/internal/ansible"
 	"platform.ops/modules-src/internal/kong"
 	"platform.ops/modules-src/internal/kong/kongtest"
 	"platform.ops/modules-src/internal/kong/predicttest"
@@ -17,24 +14,12 @@ import (
 
 func TestDefinition_IsConsistent(t *testing.T) {
 	t.Parallel()
-	require.NoError(t, Definition.Check())
-	var examples []map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Examples), &examples), "EXAMPLES must be YAML")
-	for _, ex := range examples {
-		assert.Contains(t, ex, "platform.ops.kong_target", "every example uses the module")
-	}
-	var returns map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Returns), &returns), "RETURN must be YAML")
-	assert.Contains(t, returns, "target")
+	kongtest.CheckDefinition(t, Definition, "target")
 }
 
 func TestBadInput(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		args map[string]any
-		msg  string
-	}{
+	tests := kongtest.BadInputs{
 		{"upstream is required", map[string]any{"target": "a.test"}, "missing required arguments: upstream"},
 		{"target or id", map[string]any{"upstream": "u"}, "one of the following is required: target, id"},
 		{"target must be an address", map[string]any{"upstream": "u", "target": "http://a.test"},
@@ -43,19 +28,7 @@ func TestBadInput(t *testing.T) {
 		{"upstream must not be empty", map[string]any{"upstream": "", "target": "a.test"}, "upstream must not be empty"},
 		{"weight is an int", map[string]any{"upstream": "u", "target": "a.test", "weight": "heavy"}, "argument 'weight' is of type"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			args := map[string]any{"admin_url": "http://127.0.0.1:1", "admin_retries": 0}
-			for k, v := range tc.args {
-				args[k] = v
-			}
-			out := ansible.Execute(context.Background(), Definition, args)
-			assert.Equal(t, true, out["failed"], out)
-			assert.Contains(t, out["msg"], tc.msg)
-			assert.Equal(t, false, out["changed"])
-		})
-	}
+	kongtest.RefuseBadInput(t, Definition, tests)
 }
 
 // The requests a target task sends, on both versions: a create POSTs

@@ -1,36 +1,23 @@
 package kongupstream
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
-	"platform.ops/modules-src/internal/ansible"
 	"platform.ops/modules-src/internal/kong/kongtest"
 	"platform.ops/tests/kongemu"
 )
 
 func TestDefinition_IsConsistent(t *testing.T) {
 	t.Parallel()
-	require.NoError(t, Definition.Check())
-	var examples []map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Examples), &examples), "EXAMPLES must be YAML")
-	var returns map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Returns), &returns), "RETURN must be YAML")
-	assert.Contains(t, returns, "upstream")
+	kongtest.CheckDefinition(t, Definition, "upstream")
 	assert.Contains(t, returns, "targets")
 }
 
 func TestBadInput(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		args map[string]any
-		msg  string
-	}{
+	tests := kongtest.BadInputs{
 		{"name or id is required", map[string]any{"slots": 100}, "one of the following is required: name, id"},
 		{"exclusive_targets needs targets", map[string]any{"name": "u", "exclusive_targets": true},
 			"exclusive_targets is True but all of the following are missing: targets"},
@@ -49,19 +36,7 @@ func TestBadInput(t *testing.T) {
 		{"algorithm has choices", map[string]any{"name": "u", "algorithm": "random"},
 			"value of algorithm must be one of: round-robin, consistent-hashing, least-connections, latency, got: random"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			args := map[string]any{"admin_url": "http://127.0.0.1:1", "admin_retries": 0}
-			for k, v := range tc.args {
-				args[k] = v
-			}
-			out := ansible.Execute(context.Background(), Definition, args)
-			assert.Equal(t, true, out["failed"], out)
-			assert.Contains(t, out["msg"], tc.msg)
-			assert.Equal(t, false, out["changed"])
-		})
-	}
+	kongtest.RefuseBadInput(t, Definition, tests)
 }
 
 // Fields Kong 2.8 lacks fail before anything is written, naming the field

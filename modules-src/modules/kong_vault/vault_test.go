@@ -1,14 +1,10 @@
 package kongvault
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
-	"platform.ops/modules-src/internal/ansible"
 	"platform.ops/modules-src/internal/kong"
 	"platform.ops/modules-src/internal/kong/kongtest"
 	"platform.ops/modules-src/internal/kong/predicttest"
@@ -17,39 +13,18 @@ import (
 
 func TestDefinition_IsConsistent(t *testing.T) {
 	t.Parallel()
-	require.NoError(t, Definition.Check())
-	var examples []map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Examples), &examples), "EXAMPLES must be YAML")
-	var returns map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(Definition.Returns), &returns), "RETURN must be YAML")
-	assert.Contains(t, returns, "vault")
+	kongtest.CheckDefinition(t, Definition, "vault")
 }
 
 func TestBadInput(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		args map[string]any
-		msg  string
-	}{
+	tests := kongtest.BadInputs{
 		{"prefix or id is required", map[string]any{"name": "env"}, "one of the following is required: prefix, id"},
 		{"strict needs the vault's name", map[string]any{"prefix": "my-env", "strict": true}, "strict is True but all of the following are missing: name"},
 		{"id must be a uuid", map[string]any{"id": "my-env"}, "(use prefix to select a vault by its prefix)"},
 		{"config is a dict", map[string]any{"prefix": "my-env", "config": []any{"x"}}, "argument 'config' is of type"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			args := map[string]any{"admin_url": "http://127.0.0.1:1", "admin_retries": 0}
-			for k, v := range tc.args {
-				args[k] = v
-			}
-			out := ansible.Execute(context.Background(), Definition, args)
-			assert.Equal(t, true, out["failed"], out)
-			assert.Contains(t, out["msg"], tc.msg)
-			assert.Equal(t, false, out["changed"])
-		})
-	}
+	kongtest.RefuseBadInput(t, Definition, tests)
 }
 
 // Kong 2.8 has only the beta at /vaults-beta, off by default: the task
