@@ -1,13 +1,9 @@
 package all
 
 import (
-	"fmt"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"platform.ops/modules-src/internal/kong/kongtest"
 	kongcacertificate "platform.ops/modules-src/modules/kong_ca_certificate"
@@ -17,7 +13,6 @@ import (
 	kongsni "platform.ops/modules-src/modules/kong_sni"
 	kongtarget "platform.ops/modules-src/modules/kong_target"
 	kongupstream "platform.ops/modules-src/modules/kong_upstream"
-	"platform.ops/tests/kongemu"
 )
 
 // TestWorkspace_UpstreamsCertificatesKeysStayInTheWorkspace runs the
@@ -91,40 +86,7 @@ func TestWorkspace_UpstreamsCertificatesKeysStayInTheWorkspace(t *testing.T) {
 	for _, version := range []string{"3.9.3", "2.8.5"} {
 		t.Run("kong "+version, func(t *testing.T) {
 			t.Parallel()
-			env := kongtest.Start(t, kongemu.Options{Version: version})
-			proxy, url := startWorkspaceProxy(t, env, "/"+workspace)
-			env.Args = map[string]any{"admin_url": url, "workspace": workspace}
-			v3 := strings.HasPrefix(version, "3.")
-			for _, st := range steps {
-				out := env.Run(st.def, st.args)
-				sent := proxy.take()
-				fail := st.fail
-				if !v3 && st.fail28 != "" {
-					fail = st.fail28
-				}
-				if fail == "" {
-					require.NotEqual(t, true, out["failed"], "%s: %v (requests %v)", st.name, out["msg"], sent)
-				} else {
-					require.Equal(t, true, out["failed"], "%s must fail (requests %v)", st.name, sent)
-					require.Contains(t, fmt.Sprint(out["msg"]), fail, st.name)
-				}
-				want := st.want
-				if v3 {
-					want = append(append([]string{}, want...), st.want3...)
-				}
-				for _, pattern := range want {
-					re := regexp.MustCompile(pattern)
-					found := false
-					for _, s := range sent {
-						found = found || re.MatchString(s)
-					}
-					assert.True(t, found, "%s: no request matches %s in %v", st.name, pattern, sent)
-				}
-				for _, s := range sent {
-					assert.Regexp(t, `^[A-Z]+ /team-a/`, s, st.name)
-				}
-			}
-			assert.Empty(t, proxy.escaped, "requests outside /%s/", workspace)
+			env := runWorkspaceSteps(t, version, steps)
 			assert.Nil(t, env.Get(t, "/upstreams/orders.internal"), "the lifecycle really ran")
 		})
 	}

@@ -293,45 +293,56 @@ func TestWorkspace_EveryRequestStaysInTheWorkspace(t *testing.T) {
 	for _, version := range []string{"3.9.3", "2.8.5"} {
 		t.Run("kong "+version, func(t *testing.T) {
 			t.Parallel()
-			env := kongtest.Start(t, kongemu.Options{Version: version})
-			proxy, url := startWorkspaceProxy(t, env, "/"+workspace)
-			env.Args = map[string]any{"admin_url": url, "workspace": workspace}
-
-			v3 := strings.HasPrefix(version, "3.")
-			for _, st := range workspaceSteps {
-				out := env.Run(st.def, st.args)
-				sent := proxy.take()
-				fail := st.fail
-				if !v3 && st.fail28 != "" {
-					fail = st.fail28
-				}
-				if fail == "" {
-					require.NotEqual(t, true, out["failed"], "%s: %v (requests %v)", st.name, out["msg"], sent)
-				} else {
-					require.Equal(t, true, out["failed"], "%s must fail (requests %v)", st.name, sent)
-					require.Contains(t, fmt.Sprint(out["msg"]), fail, st.name)
-				}
-				require.NotEmpty(t, sent, st.name)
-				want := st.want
-				if v3 {
-					want = append(append([]string{}, want...), st.want3...)
-				}
-				for _, pattern := range want {
-					re := regexp.MustCompile(pattern)
-					found := false
-					for _, s := range sent {
-						found = found || re.MatchString(s)
-					}
-					assert.True(t, found, "%s: no request matches %s in %v", st.name, pattern, sent)
-				}
-				for _, s := range sent {
-					assert.Regexp(t, `^[A-Z]+ /team-a/`, s, st.name)
-				}
-			}
-			assert.Empty(t, proxy.escaped, "requests outside /%s/", workspace)
+			env := runWorkspaceSteps(t, version, workspaceSteps)
 			assert.Nil(t, env.Get(t, "/services/orders"), "the lifecycle really ran (in the emulator behind the proxy)")
 		})
 	}
+}
+
+// runWorkspaceSteps runs steps in order with workspace: team-a against a
+// fresh emulator of version behind a proxy that records every request:
+// each step ends as it says (fail, fail28), sends requests, sends one
+// matching each of its want (and want3 on Kong 3.x) patterns, and sends
+// nothing outside /team-a/. It returns the emulator behind the proxy.
+func runWorkspaceSteps(t *testing.T, version string, steps []wsStep) *kongtest.Env {
+	t.Helper()
+	env := kongtest.Start(t, kongemu.Options{Version: version})
+	proxy, url := startWorkspaceProxy(t, env, "/"+workspace)
+	env.Args = map[string]any{"admin_url": url, "workspace": workspace}
+
+	v3 := strings.HasPrefix(version, "3.")
+	for _, st := range steps {
+		out := env.Run(st.def, st.args)
+		sent := proxy.take()
+		fail := st.fail
+		if !v3 && st.fail28 != "" {
+			fail = st.fail28
+		}
+		if fail == "" {
+			require.NotEqual(t, true, out["failed"], "%s: %v (requests %v)", st.name, out["msg"], sent)
+		} else {
+			require.Equal(t, true, out["failed"], "%s must fail (requests %v)", st.name, sent)
+			require.Contains(t, fmt.Sprint(out["msg"]), fail, st.name)
+		}
+		require.NotEmpty(t, sent, st.name)
+		want := st.want
+		if v3 {
+			want = append(append([]string{}, want...), st.want3...)
+		}
+		for _, pattern := range want {
+			re := regexp.MustCompile(pattern)
+			found := false
+			for _, s := range sent {
+				found = found || re.MatchString(s)
+			}
+			assert.True(t, found, "%s: no request matches %s in %v", st.name, pattern, sent)
+		}
+		for _, s := range sent {
+			assert.Regexp(t, `^[A-Z]+ /team-a/`, s, st.name)
+		}
+	}
+	assert.Empty(t, proxy.escaped, "requests outside /%s/", workspace)
+	return env
 }
 
 // TestWorkspace_ValuesThatLeaveThePrefixAreRefused: go-kong puts the
