@@ -76,28 +76,35 @@ func buildPluginSchemas(set *schemaSet) map[string]*Field {
 	out := map[string]*Field{}
 	base := set.entities["plugins"].Root
 	for name, sub := range set.plugins {
-		rec := &Field{Type: "record"}
-		overrides := map[string]*Field{}
-		for _, f := range sub.Root.Fields {
-			overrides[f.Name] = f
-		}
-		for _, f := range base.Fields {
-			if o, ok := overrides[f.Name]; ok {
-				rec.Fields = append(rec.Fields, o)
-				delete(overrides, f.Name)
-			} else {
-				rec.Fields = append(rec.Fields, f)
-			}
-		}
-		for _, f := range sub.Root.Fields {
-			if _, ok := overrides[f.Name]; ok {
-				rec.Fields = append(rec.Fields, f)
-			}
-		}
-		rec.EntityChecks = append(append([]map[string]any{}, base.EntityChecks...), sub.Root.EntityChecks...)
-		out[name] = rec
+		out[name] = mergeSubschema(base, sub.Root)
 	}
 	return out
+}
+
+// mergeSubschema is the parent record (plugins, vaults) with the
+// subschema's fields in place of its own, then any field the parent lacks,
+// and both sets of entity checks (Entity.new_subschema).
+func mergeSubschema(base, sub *Field) *Field {
+	rec := &Field{Type: "record"}
+	overrides := map[string]*Field{}
+	for _, f := range sub.Fields {
+		overrides[f.Name] = f
+	}
+	for _, f := range base.Fields {
+		if o, ok := overrides[f.Name]; ok {
+			rec.Fields = append(rec.Fields, o)
+			delete(overrides, f.Name)
+		} else {
+			rec.Fields = append(rec.Fields, f)
+		}
+	}
+	for _, f := range sub.Fields {
+		if _, ok := overrides[f.Name]; ok {
+			rec.Fields = append(rec.Fields, f)
+		}
+	}
+	rec.EntityChecks = append(append([]map[string]any{}, base.EntityChecks...), sub.EntityChecks...)
+	return rec
 }
 
 func (s *Server) newID() string {

@@ -3,8 +3,6 @@ package kongemu
 import (
 	"fmt"
 	"net/http"
-	"path"
-	"strings"
 )
 
 // Vaults: Kong 3.x serves the vaults entity at /vaults
@@ -23,31 +21,6 @@ func vaultDAO(v3 bool) string {
 		return "vaults"
 	}
 	return "vaults_beta"
-}
-
-// loadVaultSchemas reads schemas/<version>/vaults/<name>.json: the body of
-// GET /schemas/vaults/<name> (kong/vaults/<name>/schema.lua as
-// Entity.new_subschema makes it).
-func loadVaultSchemas(set *schemaSet) error {
-	set.vaults = map[string]*Schema{}
-	dir := path.Join("schemas", set.version, "vaults")
-	entries, err := schemaFS.ReadDir(dir)
-	if err != nil {
-		return nil // no vault schemas for this version
-	}
-	for _, e := range entries {
-		name := strings.TrimSuffix(e.Name(), ".json")
-		raw, err := schemaFS.ReadFile(path.Join(dir, e.Name()))
-		if err != nil {
-			return err
-		}
-		sc, err := parseSchema(name, raw)
-		if err != nil {
-			return err
-		}
-		set.vaults[name] = sc
-	}
-	return nil
 }
 
 // enableVaults builds the merged schema of every installed vault
@@ -76,26 +49,6 @@ func (s *Server) enableVaults() error {
 		s.vaultCache[name] = mergeSubschema(base.Root, sub.Root)
 	}
 	return nil
-}
-
-// mergeSubschema is the parent record with the subschema's fields in place
-// of its own (Schema.new_subschema: a subschema may only specialize
-// existing fields) and both sets of entity checks.
-func mergeSubschema(base, sub *Field) *Field {
-	rec := &Field{Type: "record"}
-	overrides := map[string]*Field{}
-	for _, f := range sub.Fields {
-		overrides[f.Name] = f
-	}
-	for _, f := range base.Fields {
-		if o, ok := overrides[f.Name]; ok {
-			rec.Fields = append(rec.Fields, o)
-		} else {
-			rec.Fields = append(rec.Fields, f)
-		}
-	}
-	rec.EntityChecks = append(append([]map[string]any{}, base.EntityChecks...), sub.EntityChecks...)
-	return rec
 }
 
 // vaultSchema is the schema a vault row validates with: Schema:validate
