@@ -176,20 +176,27 @@ func findCustomEntityCheck(rec *Field, sources []string) map[string]any {
 // kongLuaChecks is the table: schema name ("upstreams", or
 // "plugins/<name>") to its Lua validators in the given Kong version.
 func kongLuaChecks(v3 bool) map[string]schemaChecks {
-	m := map[string]schemaChecks{}
-	add := func(schema string, c schemaChecks) {
-		cur := m[schema]
-		cur.fields = append(cur.fields, c.fields...)
-		cur.entity = append(cur.entity, c.entity...)
-		m[schema] = cur
-	}
-	for schema, c := range coreEntityChecks(v3) {
-		add(schema, c)
-	}
-	for schema, c := range pluginChecks(v3) {
-		add("plugins/"+schema, c)
-	}
+	m := checkTable{}
+	coreEntityChecks(v3, m)
+	pluginChecks(v3, m)
 	return m
+}
+
+// checkTable is kongLuaChecks' table while it is filled.
+type checkTable map[string]schemaChecks
+
+// field adds a validator of the field at path of schema.
+func (m checkTable) field(schema, path, source string, fn validator) {
+	c := m[schema]
+	c.fields = append(c.fields, fieldCheck{path: path, fn: fn, source: source})
+	m[schema] = c
+}
+
+// entity adds an entity check of schema that reads the fields sources.
+func (m checkTable) entity(schema string, sources []string, source string, fn func(map[string]any) string) {
+	c := m[schema]
+	c.entity = append(c.entity, entityCheck{sources: sources, fn: fn, source: source})
+	m[schema] = c
 }
 
 // tagged lists the entities whose tags are typedefs.tags (every tag runs
@@ -198,18 +205,9 @@ var taggedEntities = []string{"services", "routes", "consumers", "plugins", "ups
 	"ca_certificates", "snis", "keys", "key_sets", "vaults", "vaults_beta", "keyauth_credentials", "basicauth_credentials",
 	"acls", "jwt_secrets", "hmacauth_credentials", "oauth2_credentials"}
 
-func coreEntityChecks(v3 bool) map[string]schemaChecks {
-	m := map[string]schemaChecks{}
-	f := func(schema, path, source string, fn validator) {
-		c := m[schema]
-		c.fields = append(c.fields, fieldCheck{path: path, fn: fn, source: source})
-		m[schema] = c
-	}
-	e := func(schema string, sources []string, source string, fn func(map[string]any) string) {
-		c := m[schema]
-		c.entity = append(c.entity, entityCheck{sources: sources, fn: fn, source: source})
-		m[schema] = c
-	}
+// coreEntityChecks adds the Lua validators of Kong's core entities to m.
+func coreEntityChecks(v3 bool, m checkTable) {
+	f, e := m.field, m.entity
 	for _, name := range taggedEntities {
 		if !v3 && (name == "keys" || name == "key_sets" || name == "vaults") || v3 && name == "vaults_beta" {
 			continue
@@ -286,7 +284,6 @@ func coreEntityChecks(v3 bool) map[string]schemaChecks {
 
 	// credentials (kong/plugins/*/daos.lua)
 	f("oauth2_credentials", "redirect_uris[]", "plugins/oauth2/daos.lua:9 validate_uri", oauth2RedirectURI)
-	return m
 }
 
 // validate_name of upstreams.lua: a host name without port.

@@ -6,21 +6,14 @@ import (
 	"strings"
 )
 
-// pluginChecks lists the Lua validators of Kong's bundled plugins
-// (kong/plugins/<name>/schema.lua and the schema modules they include)
-// that the plugin schema JSON does not carry. Sources are Kong/kong at
+// pluginChecks adds to m, under "plugins/<name>", the Lua validators of
+// Kong's bundled plugins (kong/plugins/<name>/schema.lua and the schema
+// modules they include) that the plugin schema JSON does not carry. Sources are Kong/kong at
 // 3.9.3; "2.8.5" marks entries that only exist there or differ.
-func pluginChecks(v3 bool) map[string]schemaChecks {
-	m := map[string]schemaChecks{}
-	f := func(plugin, path, source string, fn validator) {
-		c := m[plugin]
-		c.fields = append(c.fields, fieldCheck{path: path, fn: fn, source: source})
-		m[plugin] = c
-	}
+func pluginChecks(v3 bool, m checkTable) {
+	f := func(plugin, path, source string, fn validator) { m.field("plugins/"+plugin, path, source, fn) }
 	e := func(plugin string, sources []string, source string, fn func(map[string]any) string) {
-		c := m[plugin]
-		c.entity = append(c.entity, entityCheck{sources: sources, fn: fn, source: source})
-		m[plugin] = c
+		m.entity("plugins/"+plugin, sources, source, fn)
 	}
 	shm := sharedDicts(v3)
 
@@ -174,7 +167,6 @@ func pluginChecks(v3 bool) map[string]schemaChecks {
 		// redirect
 		f("redirect", "config.location", "redirect/schema.lua:23 typedefs.url", kongURL)
 	}
-	return m
 }
 
 var proxySchemeRE = regexp.MustCompile(`^([^:]+)://`)
