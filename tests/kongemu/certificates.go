@@ -98,12 +98,7 @@ func (s *Server) caCertificateInUse(id string) *kongError {
 		return nil
 	}
 	services := s.db.sorted("services", func(row map[string]any) bool {
-		for _, c := range strList(row["ca_certificates"]) {
-			if c == id {
-				return true
-			}
-		}
-		return false
+		return has(strList(row["ca_certificates"]), id)
 	})
 	if len(services) == 0 {
 		return nil

@@ -1,6 +1,7 @@
 package kongemu
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -139,4 +140,10 @@ func TestKeySets_CascadeAndKeys(t *testing.T) {
 	// the set goes with its keys (keys.set on_delete = "cascade")
 	do(t, s, "DELETE", "/key-sets/ks", nil, 204)
 	assert.Empty(t, do(t, s, "GET", "/keys", nil, 200)["data"])
+}
+
+// jsonString renders a value as compact JSON (a jwk as Kong takes it).
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }

@@ -307,13 +307,11 @@ func (s *Server) checkRelations(def *entityDef, row map[string]any, self string,
 			if other["id"] == self {
 				continue
 			}
-			{
-				key := map[string]any{}
-				for _, k := range def.cacheKey {
-					key[k] = row[k]
-				}
-				return uniqueViolation(key)
+			key := map[string]any{}
+			for _, k := range def.cacheKey {
+				key[k] = row[k]
 			}
+			return uniqueViolation(key)
 		}
 	}
 	for _, f := range sc.Fields {

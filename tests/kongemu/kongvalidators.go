@@ -147,11 +147,17 @@ func utf8Name(v any) (bool, string) {
 	return false, "invalid value '" + s + "': the only accepted ascii characters are alphanumerics or ., -, _, and ~"
 }
 
-// validate_tag; Kong 3.x accepts the space, 2.8 does not.
+// validate_tag's patterns; Kong 3.x accepts the space, 2.8 does not.
+var (
+	tagPattern28 = regexp.MustCompile(`^[\x21-\x2b\x2d\x2e\x30-\x7e\x{80}-\x{10FFFF}]+$`)
+	tagPattern3  = regexp.MustCompile(`^[ \x21-\x2b\x2d\x2e\x30-\x7e\x{80}-\x{10FFFF}]+$`)
+)
+
+// validate_tag (compiled once: every emulator builds its check table).
 func tagValidator(v3 bool) validator {
-	re := regexp.MustCompile(`^[\x21-\x2b\x2d\x2e\x30-\x7e\x{80}-\x{10FFFF}]+$`)
+	re := tagPattern28
 	if v3 {
-		re = regexp.MustCompile(`^[ \x21-\x2b\x2d\x2e\x30-\x7e\x{80}-\x{10FFFF}]+$`)
+		re = tagPattern3
 	}
 	return func(v any) (bool, string) {
 		s := str(v)

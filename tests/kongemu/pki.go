@@ -9,11 +9,9 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"math/big"
-	"sort"
 	"strings"
 	"time"
 )
@@ -218,7 +216,6 @@ func errorsToString(fe fieldErrors) string {
 		}
 	}
 	keys := sortedKeys(fe)
-	sort.Strings(keys)
 	for _, k := range keys {
 		if k == "@entity" {
 			continue
@@ -300,10 +297,4 @@ func loadJWK(j map[string]any) bool {
 		return known && len(x) == want
 	}
 	return false
-}
-
-// jsonString renders a value as compact JSON (for test fixtures and jwk).
-func jsonString(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

@@ -2,6 +2,7 @@ package kongemu
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,7 +86,7 @@ func (s *store) indexOf(dao string, fields ...string) *index {
 	s.indexMu.Lock()
 	defer s.indexMu.Unlock()
 	for _, ix := range s.indexes[dao] {
-		if slicesEqual(ix.fields, fields) {
+		if slices.Equal(ix.fields, fields) {
 			return ix
 		}
 	}
@@ -117,18 +118,6 @@ func (ix *index) drop(id string) {
 		}
 		delete(ix.keyOf, id)
 	}
-}
-
-func slicesEqual(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func (s *store) setExpiry(dao, id string, at time.Time) { s.expires[dao+"/"+id] = at }

@@ -101,6 +101,22 @@ func (s *Server) findTarget(up map[string]any, key string) map[string]any {
 	return nil
 }
 
+// activeTargets is the upstream's targets newest first, one row per
+// address: the newest row of each.
+func (s *Server) activeTargets(upstreamID string) []map[string]any {
+	rows := s.upstreamTargets(upstreamID)
+	var active []map[string]any
+	seen := map[string]bool{}
+	for i := len(rows) - 1; i >= 0; i-- {
+		t := formatTarget(str(rows[i]["target"]))
+		if !seen[t] {
+			seen[t] = true
+			active = append(active, rows[i])
+		}
+	}
+	return active
+}
+
 // targetParent resolves {parent} of a target endpoint.
 func (s *Server) targetParent(r *request) (map[string]any, response, bool) {
 	return s.parentOf(r, s.defs["upstreams"])
@@ -132,16 +148,7 @@ func (s *Server) listTargets(r *request) response {
 		}
 		offset = n
 	}
-	rows := s.upstreamTargets(up["id"].(string))
-	var active []map[string]any
-	seen := map[string]bool{}
-	for i := len(rows) - 1; i >= 0; i-- {
-		t := formatTarget(str(rows[i]["target"]))
-		if !seen[t] {
-			seen[t] = true
-			active = append(active, rows[i])
-		}
-	}
+	active := s.activeTargets(up["id"].(string))
 	data := []any{}
 	for i := offset; i < offset+size && i < len(active); i++ {
 		data = append(data, s.render(s.defs["targets"], active[i]))
@@ -194,12 +201,8 @@ func (s *Server) createTarget(r *request) response {
 		return fail(kerr)
 	}
 	if !s.v3 {
-		if t, ok := body["target"].(string); ok {
-			for _, other := range s.upstreamTargets(up["id"].(string)) {
-				if formatTarget(str(other["target"])) == t {
-					return fail(uniqueViolation(map[string]any{"target": formatTarget(str(other["target"]))}))
-				}
-			}
+		if t, ok := body["target"].(string); ok && s.findTarget(up, t) != nil {
+			return fail(uniqueViolation(map[string]any{"target": t}))
 		}
 	}
 	row, kerr := s.insert(def, body)
@@ -292,16 +295,9 @@ func (s *Server) upstreamHealth(r *request) response {
 	if up == nil {
 		return notFound()
 	}
-	rows := s.upstreamTargets(up["id"].(string))
 	data := []any{}
-	seen := map[string]bool{}
-	for i := len(rows) - 1; i >= 0; i-- {
-		t := formatTarget(str(rows[i]["target"]))
-		if seen[t] {
-			continue
-		}
-		seen[t] = true
-		h := s.render(s.defs["targets"], rows[i])
+	for _, row := range s.activeTargets(up["id"].(string)) {
+		h := s.render(s.defs["targets"], row)
 		h["health"] = "HEALTHCHECKS_OFF"
 		h["data"] = map[string]any{"addresses": []any{}}
 		data = append(data, h)
