@@ -133,11 +133,9 @@ func (k *Kind) daoName() string {
 	return k.Collection
 }
 
-// schema is the entity's schema (see LoadSchema), cached per Conn.
-// EntitySchema is the entity's whole schema on this node (see LoadSchema).
-func (k *Kind) EntitySchema(ctx context.Context, c *Conn) (*Schema, error) { return k.schema(ctx, c) }
-
-func (k *Kind) schema(ctx context.Context, c *Conn) (*Schema, error) {
+// EntitySchema is the entity's whole schema on this node (see LoadSchema),
+// cached per Conn.
+func (k *Kind) EntitySchema(ctx context.Context, c *Conn) (*Schema, error) {
 	if k.LoadSchema != nil {
 		return k.LoadSchema(ctx, c)
 	}

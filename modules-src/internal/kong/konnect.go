@@ -279,9 +279,6 @@ func (c *Conn) KonnectUpdateMethod(collection string) string {
 	return http.MethodPatch
 }
 
-// Konnect reports whether the Conn manages a Kong Konnect control plane.
-func (c *Conn) Konnect() bool { return c.konnect != nil }
-
 // KonnectUnsupportedPlugin refuses, with a Konnect control plane, the
 // plugins and plugin settings decK's Konnect readiness check refuses
 // (Kong/deck validate/konnect_compatibility.go checkPlugin, run by

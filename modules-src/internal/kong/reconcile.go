@@ -375,7 +375,7 @@ func (c *Conn) Plan(ctx context.Context, r *Request, current Object) (*Plan, err
 // strictDesired adds the schema default of every field the user left out
 // (except the endpoint key: strict never renames).
 func (c *Conn) strictDesired(ctx context.Context, r *Request, desired Object) (Object, error) {
-	schema, err := r.Kind.schema(ctx, c)
+	schema, err := r.Kind.EntitySchema(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -444,7 +444,7 @@ func (c *Conn) Check(ctx context.Context, r *Request, plan *Plan) (Object, error
 		if !setsRecordOverNull(plan.Body, plan.Current) {
 			return plan.After, nil
 		}
-		schema, err := r.Kind.schema(ctx, c)
+		schema, err := r.Kind.EntitySchema(ctx, c)
 		if err != nil {
 			return nil, err
 		}
@@ -499,7 +499,7 @@ func (c *Conn) wouldBe(r *Request, plan *Plan) Object {
 // one. Fields Kong generates (an unset id, timestamps, auto fields such as a
 // jwt secret) cannot be known and are left out.
 func (c *Conn) predictCreated(ctx context.Context, r *Request, plan *Plan) (Object, error) {
-	schema, err := r.Kind.schema(ctx, c)
+	schema, err := r.Kind.EntitySchema(ctx, c)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,8 @@ func (r *run) check(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var available []string
+	availableRead := false
 	for _, e := range r.st.Entities {
 		var schema *kong.Schema
 		if e.Type == Plugins {
@@ -32,8 +34,11 @@ func (r *run) check(ctx context.Context) error {
 			ps := r.schemas[name]
 			if ps == nil {
 				msg := fmt.Sprintf("plugin %q is not installed on %s", name, r.info)
-				if avail := r.c.AvailablePlugins(ctx); len(avail) > 0 {
-					if near := kong.ClosestName(name, avail); near != "" {
+				if !availableRead { // GET / once, at the first unknown plugin
+					available, availableRead = r.c.AvailablePlugins(ctx), true
+				}
+				if len(available) > 0 {
+					if near := kong.ClosestName(name, available); near != "" {
 						msg += fmt.Sprintf(" (did you mean %s?)", near)
 					}
 				}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"platform.ops/modules-src/internal/kong"
 )
@@ -42,13 +43,7 @@ func Export(ctx context.Context, c *kong.Conn, opt ExportOptions) (map[string]an
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	var types []*Type
-	for _, t := range All {
-		if t.Kind == nil || c.Supports(ctx, t.Kind, kong.Selector{}) == nil {
-			types = append(types, t) // Kong 2.8 has no vaults, keys or key sets
-		}
-	}
-	current, err := readAll(ctx, c, types, opt.SelectTags)
+	current, err := readAll(ctx, c, supportedTypes(ctx, c), opt.SelectTags)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -87,16 +82,16 @@ func (x *exporter) loadPlugins(ctx context.Context, c *kong.Conn, n int) error {
 		}
 	}
 	var jobs []func() error
-	var mu = make(chan struct{}, 1)
+	var mu sync.Mutex
 	for name := range names {
 		jobs = append(jobs, func() error {
 			ps, err := c.PluginSchema(ctx, name)
 			if err != nil {
 				return err
 			}
-			mu <- struct{}{}
+			mu.Lock()
 			x.plugins[name] = ps
-			<-mu
+			mu.Unlock()
 			return nil
 		})
 	}

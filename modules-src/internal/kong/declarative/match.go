@@ -34,16 +34,9 @@ func currentKeys(t *Type, o kong.Object) []string {
 	if id, _ := o["id"].(string); id != "" {
 		keys = append(keys, "id:"+strings.ToLower(id))
 	}
-	for _, f := range t.Names {
-		if v, _ := o[f].(string); v != "" {
-			keys = append(keys, f+":"+v)
-		}
-	}
+	keys = append(keys, namedKeys(t, o)...)
 	switch {
 	case t == Plugins:
-		if v, _ := o["instance_name"].(string); v != "" {
-			keys = append(keys, "instance_name:"+v)
-		}
 		keys = append(keys, scopeKey(fmt.Sprint(o["name"]), kong.ScopeOf(o)))
 	case t.Credential != nil:
 		consumer, _ := asMap(o["consumer"])["id"].(string)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"platform.ops/modules-src/internal/ansible"
 	"platform.ops/modules-src/internal/kong"
 )
 
@@ -167,7 +168,7 @@ func (r *run) readAll(ctx context.Context) error {
 	}
 	var mu sync.Mutex
 	r.schemas = map[string]*kong.PluginSchema{}
-	types := r.typesToRead()
+	types := r.typesToRead(ctx)
 	jobs := []func() error{func() error {
 		cur, err := readAll(ctx, r.c, types, r.opt.SelectTags)
 		r.current = cur
@@ -177,8 +178,8 @@ func (r *run) readAll(ctx context.Context) error {
 		jobs = append(jobs, func() error {
 			ps, err := r.c.PluginSchema(ctx, n)
 			if err != nil {
-				var f interface{ Error() string }
-				if errors.As(err, &f) && strings.Contains(err.Error(), "HTTP 404") {
+				var f *ansible.Failure
+				if errors.As(err, &f) && f.Fields["status"] == 404 {
 					return nil // reported per entity by check
 				}
 				return err
@@ -276,16 +277,9 @@ func (r *run) loadVaultKinds(ctx context.Context) error {
 // typesToRead are the types whose entities the run lists: with prune,
 // all; else those the state declares and those its entities refer to
 // (found by name in the list, without a request each).
-func (r *run) typesToRead() []*Type {
+func (r *run) typesToRead(ctx context.Context) []*Type {
 	if r.opt.Prune {
-		// Every type this node has (Kong 2.8 has no vaults or keys).
-		var out []*Type
-		for _, t := range All {
-			if t.Kind == nil || r.c.Supports(context.Background(), t.Kind, kong.Selector{}) == nil {
-				out = append(out, t)
-			}
-		}
-		return out
+		return supportedTypes(ctx, r.c)
 	}
 	need := map[*Type]bool{}
 	for _, e := range r.st.Entities {
@@ -297,6 +291,18 @@ func (r *run) typesToRead() []*Type {
 	var out []*Type
 	for _, t := range All {
 		if need[t] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// supportedTypes are the types this node has (Kong 2.8 has no vaults,
+// keys or key sets).
+func supportedTypes(ctx context.Context, c *kong.Conn) []*Type {
+	var out []*Type
+	for _, t := range All {
+		if t.Kind == nil || c.Supports(ctx, t.Kind, kong.Selector{}) == nil {
 			out = append(out, t)
 		}
 	}

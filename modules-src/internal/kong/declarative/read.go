@@ -87,13 +87,7 @@ func withTags(list []kong.Object, tags []string) []kong.Object {
 	if len(tags) <= kongMaxTags {
 		return list
 	}
-	out := list[:0]
-	for _, o := range list {
-		if hasTags(o, tags) {
-			out = append(out, o)
-		}
-	}
-	return out
+	return filterTags(list, tags)
 }
 
 func hasTags(o kong.Object, tags []string) bool {
