@@ -261,13 +261,7 @@ var connectWords = []string{"couldn't connect", "could not connect", "cannot con
 // ConnectFailure reports whether a failed maprcli run says it could not
 // connect (and not that it could not authenticate).
 func ConnectFailure(out Output) bool {
-	text := strings.ToLower(out.Stdout + "\n" + out.Stderr)
-	for _, w := range connectWords {
-		if strings.Contains(text, w) {
-			return !AuthFailure(out)
-		}
-	}
-	return false
+	return mentions(out, connectWords) && !AuthFailure(out)
 }
 
 // authWords are what a failed login or a refused permission says in
@@ -281,8 +275,14 @@ var authWords = []string{"login", "credential", "ticket", "authenticat", "unauth
 // AuthFailure reports whether a failed maprcli run says it could not
 // authenticate or was not allowed.
 func AuthFailure(out Output) bool {
+	return mentions(out, authWords)
+}
+
+// mentions reports whether a run's stdout or stderr holds one of words
+// (lower case), in any case.
+func mentions(out Output, words []string) bool {
 	text := strings.ToLower(out.Stdout + "\n" + out.Stderr)
-	for _, w := range authWords {
+	for _, w := range words {
 		if strings.Contains(text, w) {
 			return true
 		}
@@ -415,13 +415,4 @@ func WaitStopped(ctx context.Context, what string, stopped func(context.Context)
 		case <-time.After(every):
 		}
 	}
-}
-
-// WaitInactive polls is-active until the unit is proven stopped, the state
-// cannot be told, or the deadline.
-func (s *Systemctl) WaitInactive(ctx context.Context, unit string, within, every time.Duration) error {
-	return WaitStopped(ctx, unit, func(ctx context.Context) (bool, error) {
-		state, err := s.ActiveState(ctx, unit)
-		return state.Stopped(), err
-	}, within, every)
 }

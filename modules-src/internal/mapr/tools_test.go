@@ -183,7 +183,7 @@ func TestSystemctl_StopAndWait(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, state.Stopped())
 	require.NoError(t, s.Stop(ctx, "mapr-warden"))
-	require.NoError(t, s.WaitInactive(ctx, "mapr-warden", time.Second, time.Millisecond), "deactivating is waited out")
+	require.NoError(t, waitInactive(ctx, s, "mapr-warden", time.Second, time.Millisecond), "deactivating is waited out")
 	require.EqualError(t, s.Stop(ctx, "mapr-warden"), "systemctl stop mapr-warden failed (rc=1): Job for mapr-warden.service failed.")
 	assert.Empty(t, fake.Problems())
 }
@@ -237,12 +237,21 @@ func TestSystemctl_ActiveState(t *testing.T) {
 	})
 }
 
+// waitInactive is WaitStopped on systemctl is-active, as mapr_clusterid
+// waits for the warden with warden_check=systemd.
+func waitInactive(ctx context.Context, s *Systemctl, unit string, within, every time.Duration) error {
+	return WaitStopped(ctx, unit, func(ctx context.Context) (bool, error) {
+		state, err := s.ActiveState(ctx, unit)
+		return state.Stopped(), err
+	}, within, every)
+}
+
 func TestSystemctl_WaitInactiveGivesUp(t *testing.T) {
 	fake := &FakeExecutor{}
 	for i := 0; i < 50; i++ {
 		fake.Steps = append(fake.Steps, Step{Command: []string{"systemctl", "is-active", "u"}, Out: "active\n"})
 	}
-	err := NewSystemctl("systemctl", time.Minute, fake, false).WaitInactive(context.Background(), "u", 20*time.Millisecond, 5*time.Millisecond)
+	err := waitInactive(context.Background(), NewSystemctl("systemctl", time.Minute, fake, false), "u", 20*time.Millisecond, 5*time.Millisecond)
 	require.EqualError(t, err, "u is still running 20ms after systemctl stop")
 }
 
@@ -250,7 +259,7 @@ func TestSystemctl_WaitInactiveGivesUp(t *testing.T) {
 // report ends the wait with an error, never with "stopped".
 func TestSystemctl_WaitInactiveStopsWhenItCannotTell(t *testing.T) {
 	fake := &FakeExecutor{Steps: []Step{{Command: []string{"systemctl", "is-active", "u"}, RC: 1, Err: "Failed to connect to bus\n"}}}
-	err := NewSystemctl("systemctl", time.Minute, fake, false).WaitInactive(context.Background(), "u", time.Second, time.Millisecond)
+	err := waitInactive(context.Background(), NewSystemctl("systemctl", time.Minute, fake, false), "u", time.Second, time.Millisecond)
 	require.EqualError(t, err, "systemctl is-active u exited 1 (Failed to connect to bus), which says neither active nor inactive")
 }
 

@@ -412,16 +412,16 @@ func (n *node) present(ctx context.Context, m *ansible.Module, want desired) (an
 	if err := n.runConfigure(ctx, want, res); err != nil {
 		return nil, n.failConfigure(err, res, restore)
 	}
-	out, err := n.afterConfigure(m, c, want, res)
+	out, after, err := n.afterConfigure(m, want, res)
 	if err == nil && m.Diff {
-		out["diff"] = append([]any{n.confDiff(c.confText, n.load().confText)}, n.actualZKDiffs(zkBefore)...)
+		out["diff"] = append([]any{n.confDiff(c.confText, after.confText)}, n.actualZKDiffs(zkBefore)...)
 	}
 	return out, err
 }
 
 // afterConfigure re-reads the files, checks configure.sh did what it should
-// and fills the result.
-func (n *node) afterConfigure(m *ansible.Module, before current, want desired, res ansible.Result) (ansible.Result, error) {
+// and fills the result; it returns the files as it read them.
+func (n *node) afterConfigure(m *ansible.Module, want desired, res ansible.Result) (ansible.Result, current, error) {
 	after := n.load()
 	for k, v := range n.report(after) {
 		if k != "changed" {
@@ -429,12 +429,12 @@ func (n *node) afterConfigure(m *ansible.Module, before current, want desired, r
 		}
 	}
 	if after.conf == nil || after.conf.Current.Name != want.args.ClusterName || !mapr.SameNodes(after.conf.Current.CLDBs, want.args.CLDBs, mapr.DefaultCLDBPort) {
-		return nil, &ansible.Failure{Msg: "configure.sh exited 0, but mapr-clusters.conf does not name the requested cluster and CLDB nodes on its first line", Fields: res}
+		return nil, after, &ansible.Failure{Msg: "configure.sh exited 0, but mapr-clusters.conf does not name the requested cluster and CLDB nodes on its first line", Fields: res}
 	}
 	if after.clusterID == "" {
 		m.Warn(noIDYetWarning)
 	}
-	return res, nil
+	return res, after, nil
 }
 
 func (n *node) runConfigure(ctx context.Context, want desired, res ansible.Result) error {
@@ -516,7 +516,8 @@ func (n *node) regenerate(ctx context.Context, m *ansible.Module, want desired) 
 	res["previous_cluster_id"] = res["cluster_id"]
 	res["warden_stopped"] = false
 	res["markers"] = []string{}
-	res["command"] = n.configure.Argv(want.args)
+	argv := n.configure.Argv(want.args)
+	res["command"] = argv
 	res["regeneration"] = regenNotStarted
 	refused := func(err error) (ansible.Result, error) {
 		return nil, &ansible.Failure{Msg: err.Error(), Fields: res}
@@ -567,10 +568,11 @@ func (n *node) regenerate(ctx context.Context, m *ansible.Module, want desired) 
 	stamp := now().Format("2006-01-02.15-04-05")
 	if m.CheckMode {
 		res["warden_stopped"] = active
-		res["backups"] = n.plannedBackups(stamp)
+		backups := n.plannedBackups(stamp)
+		res["backups"] = backups
 		delete(res, "regeneration")
 		if m.Diff {
-			res["diff"] = n.regenDiff(c, predictedConf(current{}, want), "", n.predictedZKDiffs(want), res, true)
+			res["diff"] = n.regenDiff(c, predictedConf(current{}, want), "", n.predictedZKDiffs(want), backups, argv, true)
 		}
 		return res, nil
 	}
@@ -590,8 +592,10 @@ func (n *node) regenerate(ctx context.Context, m *ansible.Module, want desired) 
 	}
 	zkBefore := n.zkFiles()
 	rec, err := n.backupAndRemove(c, want, stamp)
+	var backups []string
 	if rec != nil {
-		res["backups"] = backupList(rec)
+		backups = backupList(rec)
+		res["backups"] = backups
 	}
 	if err != nil {
 		res["changed"] = res["warden_stopped"]
@@ -607,13 +611,12 @@ func (n *node) regenerate(ctx context.Context, m *ansible.Module, want desired) 
 		m.Warn("the regeneration completed, but its record could not be updated: " + err.Error())
 	}
 	res["regeneration"] = regenCompleted
-	out, err := n.afterConfigure(m, current{}, want, res)
+	out, after, err := n.afterConfigure(m, want, res)
 	if err != nil {
 		return nil, err
 	}
 	if m.Diff {
-		after := n.load()
-		out["diff"] = n.regenDiff(c, after.confText, after.idText, n.actualZKDiffs(zkBefore), out, false)
+		out["diff"] = n.regenDiff(c, after.confText, after.idText, n.actualZKDiffs(zkBefore), backups, argv, false)
 	}
 	if id, prev := out["cluster_id"], out["previous_cluster_id"]; id != nil && id == prev {
 		m.Warn("the cluster id did not change: the CLDB/ZooKeeper state of this cluster still holds it")
@@ -684,7 +687,7 @@ func backupList(rec *regenRecord) []string {
 // regenDiff is the diff of a regeneration: clusterid removed (or, after a
 // real run, what configure.sh left), mapr-clusters.conf, the ZooKeeper
 // files, and a "prepared" text with the backups and configure.sh's argv.
-func (n *node) regenDiff(before current, confAfter, idAfter string, zk []any, res ansible.Result, check bool) []any {
+func (n *node) regenDiff(before current, confAfter, idAfter string, zk []any, backups, argv []string, check bool) []any {
 	idNote := "removed"
 	if idAfter != "" {
 		idNote = "written again by configure.sh"
@@ -698,25 +701,11 @@ func (n *node) regenDiff(before current, confAfter, idAfter string, zk []any, re
 		verb, ran = "would back up", "would run"
 	}
 	var text strings.Builder
-	for _, b := range anyStrings(res["backups"]) {
+	for _, b := range backups {
 		fmt.Fprintf(&text, "%s %s\n", verb, b)
 	}
-	fmt.Fprintf(&text, "%s %s\n", ran, mapr.Command{Argv: anyStrings(res["command"])}.String())
+	fmt.Fprintf(&text, "%s %s\n", ran, mapr.Command{Argv: argv}.String())
 	return append(diffs, map[string]any{"prepared": text.String()})
-}
-
-func anyStrings(v any) []string {
-	switch t := v.(type) {
-	case []string:
-		return t
-	case []any:
-		out := make([]string, len(t))
-		for i, e := range t {
-			out[i] = fmt.Sprint(e)
-		}
-		return out
-	}
-	return nil
 }
 
 // backupAndRemove copies clusterid and mapr-clusters.conf to

@@ -1,7 +1,6 @@
 package maprclusterid
 
 import (
-	"errors"
 	"os"
 	"regexp"
 	"strings"
@@ -58,9 +57,7 @@ func setKey(text, key, value string) string {
 func (n *node) zkFiles() map[string]string {
 	out := map[string]string{}
 	for _, z := range zkKeys {
-		if _, err := os.Stat(n.conf(z.file)); err == nil {
-			out[z.file] = readText(n.conf(z.file))
-		}
+		out[z.file] = readText(n.conf(z.file)) // "" when missing, as actualZKDiffs reads it
 	}
 	return out
 }
@@ -73,7 +70,7 @@ func (n *node) predictedZKDiffs(want desired) []any {
 	zks := strings.Join(want.args.ZKs, ",")
 	for _, z := range zkKeys {
 		before, err := os.ReadFile(n.conf(z.file))
-		if errors.Is(err, os.ErrNotExist) || err != nil {
+		if err != nil {
 			continue
 		}
 		after := setKey(string(before), z.key, zks)
