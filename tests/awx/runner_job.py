@@ -247,7 +247,8 @@ def assert_changed_then_ok(first, second, minimum_changed):
 
 
 def assert_no_secret(job, secret, what):
-    check(job.events_holding(secret) == [], '%s: %s in events %s' % (job.name, what, job.events_holding(secret)))
+    in_events = job.events_holding(secret)
+    check(in_events == [], '%s: %s in events %s' % (job.name, what, in_events))
     holders = job.files_holding(secret)
     command = os.path.join('artifacts', job.ident, 'command')
     check(set(holders) <= {command}, '%s: %s in %s' % (job.name, what, holders))
